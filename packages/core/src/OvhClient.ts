@@ -1,0 +1,278 @@
+/**
+ * The OVHcloud API client: `get`, `post`, `put`, `delete` with python-ovh's semantics, `call` for
+ * full control, `send` for the answer's headers too, and `raw` for the HTTP response itself.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Endpoint from "./Endpoint.ts"
+import * as OvhConfig from "./OvhConfig.ts"
+import * as OvhError from "./OvhError.ts"
+import * as Signature from "./Signature.ts"
+import * as TimeDelta from "./TimeDelta.ts"
+import * as Transport from "./internal/transport.ts"
+
+/** An HTTP method of the API. */
+export type Method = "GET" | "POST" | "PUT" | "DELETE"
+
+/** A query-string value: booleans become `true`/`false`, arrays repeat the key, `undefined` is dropped. */
+export type QueryValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | ReadonlyArray<string | number | boolean>
+
+/** Query parameters of a GET or DELETE. */
+export type Query = Readonly<Record<string, QueryValue>>
+
+/** Options of one call. */
+export interface CallOptions {
+  /** `false` sends the call unsigned (e.g. `/auth/time`, `/auth/credential`). Default `true`. */
+  readonly needAuth?: boolean | undefined
+  /** Extra request headers (e.g. `X-Ovh-Nic`); authentication headers are written over them. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** This call's timeout, instead of the client's. */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/** A full request. */
+export interface Request extends CallOptions {
+  readonly method: Method
+  readonly path: string
+  readonly query?: Query | undefined
+  /** The JSON body; `undefined` sends no body. */
+  readonly body?: unknown
+}
+
+/** An answer: its status, headers, `X-Ovh-QueryID` and decoded JSON body. */
+export type Reply<A = unknown> = Transport.Reply<A>
+
+/** The client in scope. */
+export class OvhClient extends Context.Service<OvhClient, {
+  readonly settings: OvhConfig.Settings
+  /** Sends a request and decodes its JSON answer (204, empty bodies and `null` give `null`). */
+  readonly call: <A = unknown>(request: Request) => Effect.Effect<A, OvhError.OvhError>
+  /** Like `call`, keeping the status and headers (pagination, query ids). */
+  readonly send: <A = unknown>(request: Request) => Effect.Effect<Reply<A>, OvhError.OvhError>
+  /** Sends a request and returns the HTTP response as it came, whatever its status. */
+  readonly raw: (
+    request: Request
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, OvhError.NetworkError | OvhError.InvalidKey | OvhError.OvhError>
+  /** `GET path?params`. */
+  readonly get: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
+  /** `DELETE path?params`. */
+  readonly delete: <A = unknown>(
+    path: string,
+    params?: Query,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
+  /** `POST path` with `params` as a JSON body (none when `params` is absent). */
+  readonly post: <A = unknown>(
+    path: string,
+    params?: Readonly<Record<string, unknown>>,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
+  /** `PUT path` with `params` as a JSON body (none when `params` is absent). */
+  readonly put: <A = unknown>(
+    path: string,
+    params?: Readonly<Record<string, unknown>>,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
+}>()("@effect-ovh/core/OvhClient") {
+  /** The client over the `HttpClient`, `OvhConfig` and `TimeDelta` in context. */
+  static readonly layerWithoutTimeDelta: Layer.Layer<
+    OvhClient,
+    never,
+    OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient
+  > = Layer.effect(OvhClient, Effect.suspend(() => make))
+
+  /** The client, learning the server time itself. Needs an `HttpClient` and `OvhConfig`. */
+  static readonly layer: Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =
+    OvhClient.layerWithoutTimeDelta.pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
+}
+
+// Python keywords (python-ovh's rule) and JavaScript reserved words: `_from` is sent as `from`.
+const RESERVED = new Set([
+  "and", "as", "assert", "async", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "def",
+  "default", "del", "delete", "do", "elif", "else", "enum", "except", "export", "extends", "false", "finally", "for",
+  "from", "function", "global", "if", "import", "in", "instanceof", "is", "lambda", "let", "new", "nonlocal", "not",
+  "null", "or", "pass", "raise", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
+  "while", "with", "yield"
+])
+
+/** A parameter name as sent: a leading `_` is stripped when the rest is a reserved word (`_from` → `from`). */
+export const canonicalName = (name: string): string =>
+  name.length > 1 && name.startsWith("_") && RESERVED.has(name.slice(1)) ? name.slice(1) : name
+
+const canonicalize = (params: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(params)) out[canonicalName(key)] = params[key]
+  return out
+}
+
+// Only RFC 3986 unreserved characters stay bare, so the WHATWG URL parser never re-encodes what we signed.
+const encodeComponent = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
+
+const queryValue = (value: string | number | boolean | null): string =>
+  value === null ? "null" : typeof value === "boolean" ? (value ? "true" : "false") : String(value)
+
+/** The query string of `params` (without `?`), in insertion order. */
+export const encodeQuery = (params: Query): string => {
+  const parts: Array<string> = []
+  for (const rawKey of Object.keys(params)) {
+    const value = params[rawKey]
+    if (value === undefined) continue
+    const key = encodeComponent(canonicalName(rawKey))
+    if (Array.isArray(value)) {
+      for (const item of value as ReadonlyArray<string | number | boolean>) {
+        parts.push(key + "=" + encodeComponent(queryValue(item)))
+      }
+    } else {
+      parts.push(key + "=" + encodeComponent(queryValue(value as string | number | boolean | null)))
+    }
+  }
+  return parts.join("&")
+}
+
+/** Compact JSON with every non-ASCII character escaped as `\uXXXX`, byte for byte what the official wrappers send. */
+export const encodeBody = (body: unknown): string =>
+  JSON.stringify(body).replace(
+    /[\u0080-\uffff]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")
+  )
+
+/** The absolute URL of a request as it goes on the wire (the string that is signed). */
+export const urlOf = (baseUrl: string, path: string, query?: Query): string => {
+  const base = Endpoint.target(baseUrl, path)
+  const qs = query === undefined ? "" : encodeQuery(query)
+  const raw = qs === "" ? base : base + (base.includes("?") ? "&" : "?") + qs
+  // Serialize as the HTTP layer will: spaces or non-ASCII in a path get percent-encoded here, before signing.
+  return new URL(raw).href
+}
+
+const make = Effect.gen(function*() {
+  const settings = yield* OvhConfig.OvhConfig
+  const timeDelta = yield* TimeDelta.TimeDelta
+  const http = yield* HttpClient.HttpClient
+  const auth = settings.auth
+
+  const prepare = (request: Request): Transport.Prepared => {
+    const method = request.method.toUpperCase()
+    const url = urlOf(settings.endpoint.url, request.path, request.query)
+    const body = request.body === undefined ? undefined : encodeBody(request.body)
+    const headers: Record<string, string> = {}
+    if (request.headers) for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v
+    headers["accept"] = "application/json"
+    headers["user-agent"] = Transport.userAgent
+    if (body !== undefined) headers["content-type"] = "application/json"
+    return { method, path: request.path, url, body, headers }
+  }
+
+  const authenticate = (
+    prepared: Transport.Prepared,
+    needAuth: boolean
+  ): Effect.Effect<Transport.Prepared, OvhError.OvhError> => {
+    switch (auth._tag) {
+      case "ApplicationKey": {
+        const headers = { ...prepared.headers, "x-ovh-application": auth.applicationKey }
+        if (!needAuth) return Effect.succeed({ ...prepared, headers })
+        if (Option.isNone(auth.consumerKey)) {
+          return Effect.fail(
+            new OvhError.InvalidKey({
+              status: 0,
+              method: prepared.method,
+              path: prepared.path,
+              message: "no consumer key is configured: set consumer_key (OVH_CONSUMER_KEY) or request one " +
+                "with ConsumerKey.request, then validate it"
+            })
+          )
+        }
+        const consumerKey = auth.consumerKey.value
+        return Effect.map(timeDelta.now, (timestamp) => ({
+          ...prepared,
+          headers: {
+            ...headers,
+            "x-ovh-consumer": Redacted.value(consumerKey),
+            "x-ovh-timestamp": String(timestamp),
+            "x-ovh-signature": Signature.sign({
+              applicationSecret: auth.applicationSecret,
+              consumerKey,
+              method: prepared.method,
+              url: prepared.url,
+              body: prepared.body ?? "",
+              timestamp
+            })
+          }
+        }))
+      }
+      case "AccessToken":
+        return Effect.succeed(
+          needAuth
+            ? { ...prepared, headers: { ...prepared.headers, authorization: `Bearer ${Redacted.value(auth.accessToken)}` } }
+            : prepared
+        )
+      case "OAuth2":
+        return Effect.fail(
+          new OvhError.InvalidKey({
+            status: 0,
+            method: prepared.method,
+            path: prepared.path,
+            message: "OAuth2 client credentials need the OAuth2 layer"
+          })
+        )
+    }
+  }
+
+  const timeoutOf = (request: Request) =>
+    request.timeout === undefined ? settings.timeout : Duration.fromInputUnsafe(request.timeout)
+
+  const send = Effect.fn("OvhClient.send")(function*<A>(request: Request) {
+    yield* Effect.annotateCurrentSpan({ "ovh.method": request.method, "ovh.path": request.path })
+    const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
+    const reply = yield* Transport.exchange(http, prepared, timeoutOf(request), Transport.readJson(prepared)).pipe(
+      Effect.tapError((error) =>
+        "queryId" in error && error.queryId !== undefined
+          ? Effect.annotateCurrentSpan({ "ovh.query_id": error.queryId })
+          : Effect.void
+      )
+    )
+    yield* Effect.annotateCurrentSpan({ "http.response.status_code": reply.status, ...(reply.queryId ? { "ovh.query_id": reply.queryId } : {}) })
+    return reply as Transport.Reply<A>
+  })
+
+  const call = <A>(request: Request): Effect.Effect<A, OvhError.OvhError> =>
+    Effect.map(send<A>(request), (reply) => reply.body)
+
+  const raw = Effect.fn("OvhClient.raw")(function*(request: Request) {
+    const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
+    return yield* Transport.exchange(http, prepared, timeoutOf(request), Effect.succeed)
+  })
+
+  const withQuery = (method: "GET" | "DELETE") => <A>(path: string, params?: Query, options?: CallOptions) =>
+    call<A>({ ...options, method, path, query: params })
+  const withBody = (method: "POST" | "PUT") =>
+  <A>(path: string, params?: Readonly<Record<string, unknown>>, options?: CallOptions) =>
+    call<A>({ ...options, method, path, body: params === undefined ? undefined : canonicalize(params) })
+
+  return OvhClient.of({
+    settings,
+    call,
+    send,
+    raw,
+    get: withQuery("GET"),
+    delete: withQuery("DELETE"),
+    post: withBody("POST"),
+    put: withBody("PUT")
+  })
+})
+

@@ -1,0 +1,12 @@
+/**
+ * @effect-ovh/core: the OVHcloud API, the Effect way. Runtime-agnostic: it needs an `HttpClient`
+ * and nothing else from the platform.
+ *
+ * @since 0.1.0
+ */
+export * as Endpoint from "./Endpoint.ts"
+export * as OvhClient from "./OvhClient.ts"
+export * as OvhConfig from "./OvhConfig.ts"
+export * as OvhError from "./OvhError.ts"
+export * as Signature from "./Signature.ts"
+export * as TimeDelta from "./TimeDelta.ts"

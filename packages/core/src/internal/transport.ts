@@ -1,0 +1,148 @@
+/**
+ * Sending one prepared request and reading its answer: the code shared by `TimeDelta` and
+ * `OvhClient`. It maps every outcome to an `OvhError`, keeps the request (and its credentials) out
+ * of every error, and bounds the whole exchange by a timeout that interrupts the request.
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpBody from "effect/http/HttpBody"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as OvhError from "../OvhError.ts"
+import { version } from "./version.ts"
+
+/** `User-Agent` of every request. */
+export const userAgent = `effect-ovh/${version}`
+
+/** A request ready to go on the wire: `url` is final and is what gets signed. */
+export interface Prepared {
+  readonly method: string
+  /** The path as the caller gave it, for errors and spans. */
+  readonly path: string
+  readonly url: string
+  readonly body: string | undefined
+  readonly headers: Record<string, string>
+}
+
+/** An answer with its decoded body. */
+export interface Reply<A = unknown> {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly queryId: string | undefined
+  readonly body: A
+}
+
+const detailOf = (error: unknown): string => {
+  if (error && typeof error === "object") {
+    const reason = (error as { reason?: { _tag?: string; description?: string; cause?: unknown } }).reason
+    const cause = reason?.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined
+    const code = cause?.cause?.code ?? cause?.code
+    const text = cause?.cause?.message ?? cause?.message ?? reason?.description ?? reason?._tag
+    return [code, text].filter(Boolean).join(": ") || "transport failure"
+  }
+  return String(error)
+}
+
+/** Builds the effect `HttpClientRequest`; `url` is sent verbatim. */
+export const toHttpRequest = (prepared: Prepared): HttpClientRequest.HttpClientRequest => {
+  const request = HttpClientRequest.make(prepared.method as "GET")(prepared.url, { headers: prepared.headers })
+  return prepared.body === undefined
+    ? request
+    : HttpClientRequest.setBody(request, HttpBody.text(prepared.body, "application/json"))
+}
+
+/**
+ * Sends `prepared` and hands the raw response to `read` inside the timeout, so a slow body counts
+ * too. Transport failures and the timeout become `NetworkError`.
+ */
+export const exchange = <A, E>(
+  http: HttpClient.HttpClient,
+  prepared: Prepared,
+  timeout: Duration.Duration,
+  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E>
+): Effect.Effect<A, E | OvhError.NetworkError> =>
+  http.execute(toHttpRequest(prepared)).pipe(
+    Effect.mapError((error) =>
+      new OvhError.NetworkError({
+        method: prepared.method,
+        path: prepared.path,
+        reason: "Transport",
+        detail: detailOf(error)
+      })
+    ),
+    Effect.flatMap(read),
+    Effect.timeoutOrElse({
+      duration: timeout,
+      orElse: () =>
+        Effect.fail(
+          new OvhError.NetworkError({
+            method: prepared.method,
+            path: prepared.path,
+            reason: "Timeout",
+            detail: `no complete answer within ${Duration.format(timeout)}`
+          })
+        )
+    })
+  )
+
+const parseRetryAfter = (value: string | undefined, nowMillis: number): number | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed)
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMillis) / 1000)
+}
+
+/** Reads the body of `response` as JSON and maps a failing status to its `OvhError`. */
+export const readJson = (prepared: Prepared) =>
+(
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Reply, OvhError.ApiFailure | OvhError.InvalidResponse | OvhError.NetworkError> =>
+  Effect.gen(function*() {
+    const headers = response.headers as Readonly<Record<string, string>>
+    const queryId = headers["x-ovh-queryid"]
+    const text = yield* response.text.pipe(
+      Effect.mapError((error) =>
+        new OvhError.NetworkError({
+          method: prepared.method,
+          path: prepared.path,
+          reason: "Transport",
+          detail: `body: ${detailOf(error)}`
+        })
+      )
+    )
+    let body: unknown = null
+    let json = true
+    if (response.status !== 204 && text.trim() !== "") {
+      try {
+        body = JSON.parse(text)
+      } catch {
+        json = false
+        body = text
+      }
+    }
+    if (response.status >= 200 && response.status < 300) {
+      if (!json) {
+        return yield* new OvhError.InvalidResponse({
+          status: response.status,
+          method: prepared.method,
+          path: prepared.path,
+          detail: `body is not JSON: ${text.slice(0, 120)}`,
+          ...(queryId !== undefined ? { queryId } : {})
+        })
+      }
+      return { status: response.status, headers, queryId, body }
+    }
+    return yield* OvhError.fromAnswer({
+      status: response.status,
+      method: prepared.method,
+      path: prepared.path,
+      queryId,
+      body,
+      retryAfter: response.status === 429
+        ? parseRetryAfter(headers["retry-after"], yield* Clock.currentTimeMillis)
+        : undefined
+    })
+  })
