@@ -153,7 +153,8 @@ const TAGS: ReadonlySet<string> = new Set<Tag>([
 ])
 
 /** Whether `u` is one of the {@link OvhError} classes. */
-export const isOvhError = (u: unknown): u is OvhError => Predicate.isTagged(u, "_tag") && TAGS.has((u as any)._tag)
+export const isOvhError = (u: unknown): u is OvhError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && TAGS.has(u._tag)
 
 /** Whether sending the same request again may succeed: no answer, 5xx gateway/server errors, throttling. */
 export const isTransient = (error: OvhError): boolean => {

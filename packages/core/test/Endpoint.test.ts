@@ -1,0 +1,55 @@
+import * as Endpoint from "@effect-ovh/core/Endpoint"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+
+describe("Endpoint", () => {
+  it.effect("resolves every named endpoint from the table", () =>
+    Effect.gen(function*() {
+      const expected: Record<string, string> = {
+        "ovh-eu": "https://eu.api.ovh.com/1.0",
+        "ovh-ca": "https://ca.api.ovh.com/1.0",
+        "ovh-us": "https://api.us.ovhcloud.com/1.0",
+        "soyoustart-eu": "https://eu.api.soyoustart.com/1.0",
+        "soyoustart-ca": "https://ca.api.soyoustart.com/1.0",
+        "kimsufi-eu": "https://eu.api.kimsufi.com/1.0",
+        "kimsufi-ca": "https://ca.api.kimsufi.com/1.0"
+      }
+      assert.deepStrictEqual([...Endpoint.names].sort(), Object.keys(expected).sort())
+      for (const [name, url] of Object.entries(expected)) {
+        assert.strictEqual((yield* Endpoint.resolve(name)).url, url)
+      }
+      assert.strictEqual((yield* Endpoint.resolve("ovh-eu")).oauth2TokenUrl, "https://www.ovh.com/auth/oauth2/token")
+      assert.isUndefined((yield* Endpoint.resolve("kimsufi-eu")).oauth2TokenUrl)
+    }))
+
+  it.effect("rejects an unknown name with the list of valid names", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Endpoint.resolve("ovh-moon"))
+      assert.strictEqual(error._tag, "InvalidEndpoint")
+      for (const name of Endpoint.names) assert.include(error.message, name)
+    }))
+
+  it.effect("accepts https URLs and plain http only on loopback", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* Endpoint.resolve("https://api.example.com/1.0/")).url, "https://api.example.com/1.0")
+      assert.strictEqual((yield* Endpoint.resolve("http://127.0.0.1:8080/1.0")).url, "http://127.0.0.1:8080/1.0")
+      assert.strictEqual((yield* Endpoint.resolve("http://localhost:3000/1.0")).url, "http://localhost:3000/1.0")
+      const plain = yield* Effect.flip(Endpoint.resolve("http://api.example.com/1.0"))
+      assert.include(plain.reason, "https")
+      const broken = yield* Effect.flip(Endpoint.resolve("https://"))
+      assert.strictEqual(broken._tag, "InvalidEndpoint")
+      const query = yield* Effect.flip(Endpoint.resolve("https://api.example.com/1.0?x=1"))
+      assert.include(query.reason, "query")
+    }))
+
+  it("routes /v1 and /v2 paths to the host root", () => {
+    const base = "https://eu.api.ovh.com/1.0"
+    assert.strictEqual(Endpoint.target(base, "/me"), "https://eu.api.ovh.com/1.0/me")
+    assert.strictEqual(Endpoint.target(base, "/v2/iam/policy"), "https://eu.api.ovh.com/v2/iam/policy")
+    assert.strictEqual(Endpoint.target(base, "/v1/call"), "https://eu.api.ovh.com/v1/call")
+    assert.strictEqual(Endpoint.target(base, "/v2"), "https://eu.api.ovh.com/v2")
+    assert.strictEqual(Endpoint.target(base, "/v2beta/x"), "https://eu.api.ovh.com/1.0/v2beta/x")
+    assert.strictEqual(Endpoint.target("http://127.0.0.1:8080/1.0", "/v2/x"), "http://127.0.0.1:8080/v2/x")
+    assert.strictEqual(Endpoint.target("https://proxy.example.com/ovh", "/v2/x"), "https://proxy.example.com/ovh/v2/x")
+  })
+})
