@@ -21,9 +21,11 @@ run() {
   fi
 }
 
+# Install on first use, and again whenever the lockfile or a manifest changes.
 stamp=node_modules/.effect-ovh-install
-if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+sum=$(cat pnpm-lock.yaml package.json packages/*/package.json 2>/dev/null | cksum)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   if [ -f pnpm-lock.yaml ]; then run install --frozen-lockfile --reporter=append-only; else run install --reporter=append-only; fi
-  touch "$stamp"
+  echo "$sum" > "$stamp"
 fi
 run "$@"
