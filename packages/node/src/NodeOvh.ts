@@ -45,8 +45,25 @@ export const layerConfig = (
 ): Layer.Layer<OvhConfig.OvhConfig, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError> =>
   Layer.effect(OvhConfig.OvhConfig, Effect.flatMap(configSources(options), OvhConfig.resolve))
 
+const pick = (env: Record<string, string | undefined>, name: string): string | undefined => {
+  const value = env[name] ?? env[name.toLowerCase()]
+  return value === undefined || value === "" ? undefined : value
+}
+
 const hasProxyEnv = (env: Record<string, string | undefined>) =>
-  ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((name) => (env[name] ?? "") !== "")
+  pick(env, "HTTPS_PROXY") !== undefined || pick(env, "HTTP_PROXY") !== undefined
+
+// read from the given environment rather than process.env, so tests and embedders control it
+const proxyEnv = (env: Record<string, string | undefined>): Undici.EnvHttpProxyAgent.Options => {
+  const httpProxy = pick(env, "HTTP_PROXY")
+  const httpsProxy = pick(env, "HTTPS_PROXY") ?? httpProxy
+  const noProxy = pick(env, "NO_PROXY")
+  return {
+    ...(httpProxy !== undefined ? { httpProxy } : {}),
+    ...(httpsProxy !== undefined ? { httpsProxy } : {}),
+    ...(noProxy !== undefined ? { noProxy } : {})
+  }
+}
 
 /** The undici `HttpClient`, keep-alive, with the explicit proxy or the proxy variables of the environment. */
 export const layerHttpClient = (options: Pick<Options, "proxy" | "env"> = {}): Layer.Layer<HttpClient.HttpClient> => {
@@ -58,7 +75,7 @@ export const layerHttpClient = (options: Pick<Options, "proxy" | "env"> = {}): L
         typeof options.proxy === "string"
           ? new Undici.ProxyAgent(options.proxy)
           : options.proxy !== false && hasProxyEnv(env)
-          ? new Undici.EnvHttpProxyAgent()
+          ? new Undici.EnvHttpProxyAgent(proxyEnv(env))
           : new Undici.Agent({ keepAliveTimeout: 10_000 })
       ),
       (dispatcher) => Effect.promise(() => dispatcher.destroy())
