@@ -108,8 +108,6 @@ export class OvhConfigError extends Schema.TaggedError<OvhConfigError>()("OvhCon
   }
 }
 
-const SECRET_KEYS: ReadonlySet<Key> = new Set(["application_secret", "consumer_key", "client_secret", "access_token"])
-
 /** A source holding values given in code. */
 export const fromOptions = (options: Options, label = "code"): Source => {
   const record: Record<string, string> = {}
@@ -295,5 +293,3 @@ export class OvhConfig extends Context.Service<OvhConfig, Settings>()("@effect-o
   ): Layer.Layer<OvhConfig, OvhConfigError | Endpoint.InvalidEndpoint> =>
     OvhConfig.layerSources([fromOptions(options), fromEnv()])
 }
-
-export { SECRET_KEYS as secretKeys }
