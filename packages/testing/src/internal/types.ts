@@ -1,0 +1,349 @@
+/**
+ * The schema type language (`long`, `billing.Bill[]`, `map[string][]T`,
+ * `complexType.UnitAndValue<double>`): value checks for parameters and deterministic sample data.
+ */
+import type { ApiFile, Model, SchemaSet } from "./schemas.ts"
+
+/** A type expression, parsed. */
+export type Type =
+  | { readonly _tag: "Array"; readonly item: Type }
+  | { readonly _tag: "Map"; readonly value: Type }
+  | { readonly _tag: "Named"; readonly name: string; readonly args: ReadonlyArray<Type> }
+
+const splitArgs = (text: string): Array<string> => {
+  const out: Array<string> = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === "<") depth++
+    else if (c === ">") depth--
+    else if (c === "," && depth === 0) {
+      out.push(text.slice(start, i).trim())
+      start = i + 1
+    }
+  }
+  out.push(text.slice(start).trim())
+  return out
+}
+
+/** The text of a type, as the schemas spell it. */
+export const show = (type: Type): string => {
+  switch (type._tag) {
+    case "Array":
+      return show(type.item) + "[]"
+    case "Map":
+      return "map[string]" + show(type.value)
+    case "Named":
+      return type.args.length === 0 ? type.name : `${type.name}<${type.args.map(show).join(",")}>`
+  }
+}
+
+/** Parses a `fullType`/`dataType`/`responseType`. */
+export const parse = (text: string): Type => {
+  const t = text.trim()
+  if (t.endsWith("[]")) return { _tag: "Array", item: parse(t.slice(0, -2)) }
+  if (t.startsWith("map[")) {
+    const close = t.indexOf("]")
+    return { _tag: "Map", value: parse(t.slice(close + 1)) }
+  }
+  const lt = t.indexOf("<")
+  if (lt > 0 && t.endsWith(">")) {
+    return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parse) }
+  }
+  return { _tag: "Named", name: t, args: [] }
+}
+
+const PRIMITIVES = new Set([
+  "string", "long", "int", "double", "float", "boolean", "datetime", "date", "time", "password", "ip", "ipBlock",
+  "ipv4", "ipv6", "ipv4Block", "ipv6Block", "ipInterface", "macAddress", "phoneNumber", "text", "uuid", "void",
+  "coreTypes.IpVersionEnum", "duration", "internationalPhoneNumber", "any", "object"
+])
+
+// An unbound type variable (`T`) of a generic model.
+const generic = (name: string) => /^[A-Z]$/.test(name)
+
+/** Whether `name` is a primitive of the schema language. */
+export const isPrimitive = (name: string): boolean => PRIMITIVES.has(name)
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Value checks
+
+/** How a parameter value is checked: where it came from decides how numbers and booleans look. */
+export type Source = "json" | "text"
+
+const isInteger = (v: unknown, source: Source) =>
+  source === "text" ? typeof v === "string" && /^-?\d+$/.test(v) : typeof v === "number" && Number.isInteger(v)
+
+const isNumber = (v: unknown, source: Source) =>
+  source === "text"
+    ? typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v))
+    : typeof v === "number" && Number.isFinite(v)
+
+const isBoolean = (v: unknown, source: Source) =>
+  source === "text" ? v === "true" || v === "false" : typeof v === "boolean"
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+const isIpv6 = (v: string) => /^[0-9a-fA-F:.]+$/.test(v) && v.includes(":")
+const isDate = (v: string) => !Number.isNaN(Date.parse(v))
+
+/**
+ * Why `value` does not fit `type`, or `undefined` when it does. Objects are checked property by
+ * property, one level of models deep at a time; unknown properties are tolerated, as the API does.
+ */
+export const check = (
+  schemas: SchemaSet,
+  file: ApiFile | undefined,
+  type: Type,
+  value: unknown,
+  source: Source,
+  depth = 0
+): string | undefined => {
+  if (value === null) return undefined
+  switch (type._tag) {
+    case "Array": {
+      if (!Array.isArray(value)) return source === "text" ? check(schemas, file, type.item, value, source, depth) : "is not an array"
+      for (const item of value) {
+        const why = check(schemas, file, type.item, item, source, depth)
+        if (why !== undefined) return why
+      }
+      return undefined
+    }
+    case "Map":
+      return typeof value === "object" && !Array.isArray(value) ? undefined : "is not an object"
+  }
+  const name = type.name
+  const s = typeof value === "string" ? value : undefined
+  switch (name) {
+    case "long":
+    case "int":
+      return isInteger(value, source) ? undefined : "is not an integer"
+    case "double":
+    case "float":
+      return isNumber(value, source) ? undefined : "is not a number"
+    case "boolean":
+      return isBoolean(value, source) ? undefined : "is not a boolean"
+    case "datetime":
+    case "date":
+      return s !== undefined && isDate(s) ? undefined : `is not a valid ${name}`
+    case "ipv4":
+      return s !== undefined && IPV4.test(s) ? undefined : "is not a valid IPv4 address"
+    case "ipv6":
+      return s !== undefined && isIpv6(s) ? undefined : "is not a valid IPv6 address"
+    case "ip":
+      return s !== undefined && (IPV4.test(s) || isIpv6(s)) ? undefined : "is not a valid IP address"
+    case "ipBlock":
+    case "ipv4Block":
+    case "ipv6Block": {
+      const [address] = (s ?? "").split("/")
+      return s !== undefined && address !== undefined && (IPV4.test(address) || isIpv6(address))
+        ? undefined
+        : "is not a valid IP block"
+    }
+    case "uuid":
+      return s !== undefined && /^[0-9a-fA-F-]{32,36}$/.test(s) ? undefined : "is not a valid UUID"
+    case "any":
+    case "object":
+    case "void":
+      return undefined
+  }
+  if (isPrimitive(name)) return s !== undefined ? undefined : "is not a string"
+  if (generic(name)) return undefined
+  const model = schemas.model(show(type), file)
+  if (model === undefined) return undefined
+  if (model.enum !== undefined) {
+    const text = typeof value === "string" || typeof value === "number" ? String(value) : undefined
+    return text !== undefined && model.enum.includes(text) ? undefined : `is not one of ${model.enum.join(", ")}`
+  }
+  if (source === "text") return undefined
+  if (typeof value !== "object" || Array.isArray(value)) return "is not an object"
+  if (depth > 3 || model.properties === undefined) return undefined
+  const generics = bindGenerics(model, type)
+  for (const [key, property] of Object.entries(model.properties)) {
+    const v = (value as Record<string, unknown>)[key]
+    if (v === undefined) continue
+    const why = check(schemas, file, substitute(parse(property.fullType ?? property.type), generics), v, source, depth + 1)
+    if (why !== undefined) return `[${key}] ${why}`
+  }
+  return undefined
+}
+
+const bindGenerics = (model: Model, type: Type): ReadonlyMap<string, Type> => {
+  const map = new Map<string, Type>()
+  if (type._tag === "Named" && model.generics !== undefined) {
+    model.generics.forEach((g, i) => {
+      const arg = type.args[i]
+      if (arg !== undefined) map.set(g, arg)
+    })
+  }
+  return map
+}
+
+const substitute = (type: Type, generics: ReadonlyMap<string, Type>): Type => {
+  if (generics.size === 0) return type
+  switch (type._tag) {
+    case "Array":
+      return { _tag: "Array", item: substitute(type.item, generics) }
+    case "Map":
+      return { _tag: "Map", value: substitute(type.value, generics) }
+    case "Named":
+      return generics.get(type.name) ?? { ...type, args: type.args.map((a) => substitute(a, generics)) }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sample data
+
+/** A 32-bit FNV-1a hash. */
+export const hash = (text: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** A small seeded generator (mulberry32): same seed, same sequence. */
+export const random = (seed: number) => {
+  let a = seed >>> 0
+  return (): number => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+const FIRST = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Linus"]
+const LAST = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Torvalds"]
+
+/** Deterministic sample values for the types of the schemas. */
+export class Generator {
+  private readonly schemas: SchemaSet
+  private readonly seed: string
+
+  constructor(schemas: SchemaSet, seed: string) {
+    this.schemas = schemas
+    this.seed = seed
+  }
+
+  /** A value of `typeText` for the resource at `where` (path plus purpose), the same for the same seed. */
+  value(file: ApiFile | undefined, typeText: string, where: string): unknown {
+    return this.gen(file, parse(typeText), where, "", random(hash(this.seed + "|" + where)), 0)
+  }
+
+  /** An identifier of type `typeText` (a path parameter's type), numbered `n` within a collection. */
+  id(file: ApiFile | undefined, typeText: string, where: string, n: number): string {
+    const type = parse(typeText)
+    const next = random(hash(this.seed + "|" + where + "|" + n))
+    if (type._tag === "Named") {
+      if (type.name === "long" || type.name === "int") return String(1000 + n * 7 + Math.floor(next() * 7))
+      if (type.name === "uuid") return uuid(next)
+      const model = this.schemas.model(type.name, file)
+      if (model?.enum !== undefined && model.enum.length > 0) return model.enum[n % model.enum.length]!
+      if (!isPrimitive(type.name)) return String(this.gen(file, type, where, "", next, 0))
+      if (type.name === "ip" || type.name === "ipv4") return `192.0.2.${10 + n}`
+      if (type.name === "ipBlock") return `192.0.2.${10 + n}/32`
+    }
+    return `${where.split("/").filter((s) => s && !s.startsWith("{")).pop() ?? "id"}-${pad(n + 1)}${
+      Math.floor(next() * 900 + 100)
+    }`.replace(/[^A-Za-z0-9.-]/g, "")
+  }
+
+  private gen(file: ApiFile | undefined, type: Type, where: string, key: string, next: () => number, depth: number): unknown {
+    switch (type._tag) {
+      case "Array": {
+        if (depth > 4) return []
+        return [0, 1].map(() => this.gen(file, type.item, where, key, next, depth + 1))
+      }
+      case "Map":
+        return depth > 4 ? {} : { [`${key || "key"}1`]: this.gen(file, type.value, where, key, next, depth + 1) }
+    }
+    const name = type.name
+    const int = (max: number) => Math.floor(next() * max)
+    switch (name) {
+      case "long":
+      case "int":
+        return /id$/i.test(key) ? 100000 + int(900000) : int(1000)
+      case "double":
+      case "float":
+        return Math.round(next() * 100000) / 100
+      case "boolean":
+        return next() < 0.5
+      case "datetime": {
+        const d = new Date(Date.UTC(2024, 0, 1) + int(700) * 86_400_000 + int(86_400) * 1000)
+        return d.toISOString().replace(/\.\d{3}Z$/, "+00:00")
+      }
+      case "date":
+        return new Date(Date.UTC(2024, 0, 1) + int(700) * 86_400_000).toISOString().slice(0, 10)
+      case "time":
+        return `${pad(int(24))}:${pad(int(60))}:${pad(int(60))}`
+      case "ip":
+      case "ipv4":
+      case "ipInterface":
+        return `192.0.2.${1 + int(254)}`
+      case "ipv6":
+        return `2001:db8::${(1 + int(65534)).toString(16)}`
+      case "ipBlock":
+      case "ipv4Block":
+        return `192.0.2.${1 + int(254)}/32`
+      case "ipv6Block":
+        return `2001:db8::${(1 + int(65534)).toString(16)}/128`
+      case "macAddress":
+        return Array.from({ length: 6 }, () => int(256).toString(16).padStart(2, "0")).join(":")
+      case "phoneNumber":
+      case "internationalPhoneNumber":
+        return `+33.1${String(10000000 + int(89999999))}`
+      case "uuid":
+        return uuid(next)
+      case "password":
+        return "********"
+      case "void":
+        return null
+      case "any":
+      case "object":
+        return {}
+      case "duration":
+        return `PT${1 + int(60)}M`
+      case "string":
+      case "text":
+        return this.text(key, where, next)
+    }
+    if (isPrimitive(name) || generic(name)) return this.text(key, where, next)
+    const model = this.schemas.model(show(type), file)
+    if (model === undefined) return this.text(key, where, next)
+    if (model.enum !== undefined) {
+      if (model.enum.length === 0) return null
+      const picked = model.enum[int(model.enum.length)]!
+      return model.enumType === "long" ? Number(picked) : picked
+    }
+    if (depth > 5) return null
+    const generics = bindGenerics(model, type)
+    const out: Record<string, unknown> = {}
+    for (const [prop, property] of Object.entries(model.properties ?? {})) {
+      out[prop] = this.gen(file, substitute(parse(property.fullType ?? property.type), generics), where, prop, next, depth + 1)
+    }
+    return out
+  }
+
+  private text(key: string, where: string, next: () => number): string {
+    const n = Math.floor(next() * 1000)
+    const k = key.toLowerCase()
+    if (k.includes("email")) return `user${n}@example.com`
+    if (k === "firstname") return FIRST[n % FIRST.length]!
+    if (k === "name" || k === "lastname") return LAST[n % LAST.length]!
+    if (k.endsWith("url")) return `https://www.example.com/${key}/${n}`
+    if (k === "country") return "FR"
+    if (k.includes("domain")) return `example${n}.com`
+    const last = where.split("/").filter((s) => s !== "").pop() ?? "x"
+    return `${key || last}-${n}`.replace(/[{}]/g, "")
+  }
+}
+
+const uuid = (next: () => number): string => {
+  const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join("")
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`
+}

@@ -1,0 +1,411 @@
+import * as OvhClient from "@effect-ovh/core/OvhClient"
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
+import * as Signature from "@effect-ovh/core/Signature"
+import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Redacted } from "effect"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import { TestClock } from "effect/testing"
+import { inspect } from "node:util"
+
+const SERVER_TIME = 1_700_000_000
+
+const Fake = FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })
+
+/** An `OvhClient` with the fake's full-access credentials (or the overrides), over the in-memory fake. */
+const clientLayer = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => Partial<OvhConfig.Options> = () => ({})) =>
+  Layer.unwrap(Effect.gen(function*() {
+    const fake = yield* FakeOvhApi.FakeOvhApi
+    return OvhClient.OvhClient.layer.pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({
+      endpoint: fake.baseUrl,
+      applicationKey: fake.credentials.applicationKey,
+      applicationSecret: fake.credentials.applicationSecret,
+      consumerKey: fake.credentials.consumerKey,
+      ...override(fake)
+    } as OvhConfig.Options)])))
+  }))
+
+const TestLayer = clientLayer().pipe(Layer.provideMerge(Fake))
+
+/** Sends a raw request signed with `consumerKey` (default: the fake's), `timestamp` (default: server time). */
+const signed = (
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  options: { body?: unknown; consumerKey?: string; timestamp?: number; secret?: string; url?: string } = {}
+) =>
+  Effect.gen(function*() {
+    const fake = yield* FakeOvhApi.FakeOvhApi
+    const http = yield* HttpClient.HttpClient
+    const url = options.url ?? fake.baseUrl + path
+    const body = options.body === undefined ? "" : JSON.stringify(options.body)
+    const consumerKey = options.consumerKey ?? Redacted.value(fake.credentials.consumerKey)
+    const timestamp = options.timestamp ?? (yield* fake.serverTime)
+    const signature = Signature.sign({
+      applicationSecret: options.secret ?? fake.credentials.applicationSecret,
+      consumerKey,
+      method,
+      url,
+      body,
+      timestamp
+    })
+    let request = HttpClientRequest.make(method)(url, {
+      headers: {
+        "x-ovh-application": fake.credentials.applicationKey,
+        "x-ovh-consumer": consumerKey,
+        "x-ovh-timestamp": String(timestamp),
+        "x-ovh-signature": signature
+      }
+    })
+    if (body !== "") request = HttpClientRequest.bodyText(request, body, "application/json")
+    const response = yield* http.execute(request)
+    const text = yield* response.text
+    let parsed: any = undefined
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text)
+    } catch {
+      parsed = text
+    }
+    return { status: response.status, headers: response.headers, body: parsed }
+  })
+
+describe("FakeOvhApi", () => {
+  describe("schemas", () => {
+    it.effect("answers 404 for a path the API does not have", () =>
+      Effect.gen(function*() {
+        const reply = yield* signed("GET", "/no/such/path")
+        assert.strictEqual(reply.status, 404)
+        assert.isString(reply.headers["x-ovh-queryid"])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("answers 405 with an OVH-style error for a method the path does not support", () =>
+      Effect.gen(function*() {
+        const reply = yield* signed("DELETE", "/me")
+        assert.strictEqual(reply.status, 405)
+        assert.strictEqual(reply.body.httpCode, "405 Method Not Allowed")
+        assert.include(reply.body.message, "DELETE")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("answers 400 BadParameters naming a missing required body parameter", () =>
+      Effect.gen(function*() {
+        const reply = yield* signed("POST", "/email/domain/example.com/redirection", { body: { to: "a@example.org" } })
+        assert.strictEqual(reply.status, 400)
+        assert.strictEqual(reply.body.errorCode, "BAD_PARAMETERS")
+        assert.include(reply.body.message, "from")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("answers 400 naming a parameter of the wrong type", () =>
+      Effect.gen(function*() {
+        const path = yield* signed("GET", "/me/api/credential/notANumber")
+        assert.strictEqual(path.status, 400)
+        assert.include(path.body.message, "credentialId")
+        const query = yield* signed("GET", "/me/bill?orderId=abc")
+        assert.strictEqual(query.status, 400)
+        assert.include(query.body.message, "orderId")
+        const body = yield* signed("POST", "/email/domain/example.com/redirection", {
+          body: { from: "a@example.com", to: "b@example.org", localCopy: "yes" }
+        })
+        assert.strictEqual(body.status, 400)
+        assert.include(body.body.message, "localCopy")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("generates unseeded resources from the response model, the same for the same seed", () =>
+      Effect.gen(function*() {
+        const first = yield* signed("GET", "/me/bill/B1").pipe(Effect.provide(TestLayer))
+        const again = yield* signed("GET", "/me/bill/B1").pipe(Effect.provide(TestLayer))
+        const other = yield* signed("GET", "/me/bill/B1").pipe(
+          Effect.provide(clientLayer().pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ seed: 42, serverTime: SERVER_TIME }))))
+        )
+        assert.strictEqual(first.status, 200)
+        assert.deepStrictEqual(first.body, again.body)
+        assert.notDeepEqual(first.body, other.body)
+        const bill = first.body
+        assert.strictEqual(bill.billId, "B1")
+        assert.isTrue(Number.isInteger(bill.orderId))
+        assert.match(bill.date, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
+        assert.isNumber(bill.priceWithTax.value)
+        assert.include(["AUD", "CAD", "CZK", "EUR", "GBP", "INR", "LTL", "MAD", "N/A", "PLN", "SGD", "TND", "USD", "XOF", "points"], bill.priceWithTax.currencyCode)
+      }))
+
+    it.effect("fills generics such as complexType.UnitAndValue<double> and ipv4 fields", () =>
+      Effect.gen(function*() {
+        const reply = yield* signed("GET", "/dedicated/server/ns1.example.net/burst")
+        assert.strictEqual(reply.status, 200)
+        assert.isString(reply.body.capacity.unit)
+        assert.isTrue(Number.isInteger(reply.body.capacity.value))
+        const database = yield* signed("GET", "/hosting/web/example.com/database/db1")
+        assert.strictEqual(database.status, 200)
+        assert.isString(database.body.quotaUsed.unit)
+        assert.isNumber(database.body.quotaUsed.value)
+        const server = yield* signed("GET", "/dedicated/server/ns1.example.net")
+        assert.match(server.body.ip, /^\d+\.\d+\.\d+\.\d+$/)
+        assert.strictEqual(server.body.name, "ns1.example.net")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("parses only the schema files it needs", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* signed("GET", "/me")
+        assert.isAtMost(yield* fake.schemasLoaded, 10)
+      }).pipe(Effect.provide(TestLayer)))
+  })
+
+  describe("state", () => {
+    it.effect("serves seeded resources and lists collections from the state", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace" })
+        yield* fake.seed("/me/bill/B1", { billId: "B1" })
+        yield* fake.seed("/me/bill/B2", { billId: "B2" })
+        assert.deepStrictEqual(yield* client.get("/me"), { firstname: "Ada", name: "Lovelace" })
+        assert.deepStrictEqual(yield* client.get("/me/bill"), ["B1", "B2"])
+        const missing = yield* Effect.flip(client.get("/me/bill/B3"))
+        assert.strictEqual(missing._tag, "ResourceNotFound")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("creates with POST, updates with PUT and removes with DELETE", () =>
+      Effect.gen(function*() {
+        const client = yield* OvhClient.OvhClient
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/email/domain/example.com/redirection", [])
+        yield* client.post("/email/domain/example.com/redirection", { _from: "a@example.com", to: "b@example.org", localCopy: false })
+        const ids = yield* client.get<ReadonlyArray<string>>("/email/domain/example.com/redirection")
+        assert.strictEqual(ids.length, 1)
+        const created = yield* client.get<{ from: string; to: string }>(`/email/domain/example.com/redirection/${ids[0]}`)
+        assert.strictEqual(created.from, "a@example.com")
+        assert.strictEqual(created.to, "b@example.org")
+        yield* client.put("/me", { firstname: "Grace" })
+        assert.strictEqual((yield* client.get<{ firstname: string; name: string }>("/me")).firstname, "Grace")
+        yield* client.delete(`/email/domain/example.com/redirection/${ids[0]}`)
+        assert.deepStrictEqual(yield* client.get("/email/domain/example.com/redirection"), [])
+        assert.strictEqual((yield* Effect.flip(client.get(`/email/domain/example.com/redirection/${ids[0]}`)))._tag, "ResourceNotFound")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("lets a route handler override the answer, with the default one at hand", () =>
+      Effect.gen(function*() {
+        const client = yield* OvhClient.OvhClient
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.route({ method: "GET", path: "/me" }, ({ next }) =>
+          Effect.map(next, (reply) => ({ body: { ...(reply.body as object), firstname: "Overridden" } })))
+        yield* fake.route({ method: "GET", path: "/me/bill/{billId}" }, ({ params }) =>
+          Effect.succeed({ status: 460, body: { message: `bill ${params["billId"]} expired` } }))
+        const me = yield* client.get<{ firstname: string; nichandle: string }>("/me")
+        assert.strictEqual(me.firstname, "Overridden")
+        assert.isString(me.nichandle)
+        const expired = yield* Effect.flip(client.get("/me/bill/B7"))
+        assert.strictEqual(expired._tag, "ResourceExpired")
+        assert.strictEqual(expired.message, "bill B7 expired")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("has a default /me with the usual identity fields", () =>
+      Effect.gen(function*() {
+        const client = yield* OvhClient.OvhClient
+        const me = yield* client.get<Record<string, unknown>>("/me")
+        for (const key of ["firstname", "name", "nichandle", "email", "country", "currency"]) assert.property(me, key)
+      }).pipe(Effect.provide(TestLayer)))
+  })
+
+  describe("auth", () => {
+    const errorOf = (reply: { status: number; body: any }) => [reply.status, reply.body.errorCode, reply.body.message]
+
+    it.effect("rejects an unknown application key, a wrong signature and a stale timestamp", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const now = yield* fake.serverTime
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { secret: "wrong" })), [400, "INVALID_SIGNATURE", "Invalid signature"])
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { timestamp: now - 181 })), [400, "QUERY_TIME_OUT", "Query out of time"])
+        assert.strictEqual((yield* signed("GET", "/me", { timestamp: now + 180 })).status, 200)
+        const http = yield* HttpClient.HttpClient
+        const unknownKey = yield* http.execute(HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": "nope" } }))
+        assert.strictEqual(unknownKey.status, 403)
+        assert.strictEqual((yield* unknownKey.json as Effect.Effect<any, any>).errorCode, "INVALID_KEY")
+        const noConsumer = yield* http.execute(
+          HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": fake.credentials.applicationKey } })
+        )
+        assert.strictEqual(noConsumer.status, 401)
+        assert.strictEqual((yield* noConsumer.json as Effect.Effect<any, any>).message, "You must login first")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("follows a consumer key from request to validation, rules and expiry", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        const request = yield* client.post<{ consumerKey: string; state: string; validationUrl: string }>("/auth/credential", {
+          accessRules: [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }],
+          redirection: "https://example.com/done"
+        }, { needAuth: false })
+        assert.strictEqual(request.state, "pendingValidation")
+        assert.match(request.validationUrl, /^https:\/\//)
+        const ck = request.consumerKey
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "NOT_CREDENTIAL"])
+        const pending = yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })
+        assert.strictEqual(pending.body.status, "pendingValidation")
+        assert.isTrue(yield* fake.validateConsumerKey(ck))
+        assert.strictEqual((yield* signed("GET", "/me", { consumerKey: ck })).status, 200)
+        assert.strictEqual((yield* signed("GET", "/me/bill/B1/details", { consumerKey: ck })).status, 200)
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me/bill", { consumerKey: ck })), [403, "NOT_GRANTED_CALL", "This call has not been granted"])
+        assert.deepStrictEqual(errorOf(yield* signed("PUT", "/me", { consumerKey: ck, body: {} })).slice(0, 2), [403, "NOT_GRANTED_CALL"])
+        assert.strictEqual((yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })).body.status, "validated")
+        // listed under /me/api/credential with its rules
+        const listed = yield* client.get<ReadonlyArray<number>>("/me/api/credential", { status: "validated" })
+        assert.strictEqual(listed.length, 2)
+        const id = (yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })).body.credentialId
+        const detail = yield* client.get<{ rules: ReadonlyArray<unknown> }>(`/me/api/credential/${id}`)
+        assert.deepStrictEqual(detail.rules, [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }])
+        assert.isTrue(yield* fake.expireConsumerKey(ck))
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "INVALID_CREDENTIAL"])
+        yield* client.delete(`/me/api/credential/${id}`)
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "NOT_CREDENTIAL"])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("refuses a pending consumer key", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const ck = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/*" }], state: "pendingValidation" })
+        assert.isTrue(yield* fake.refuseConsumerKey(ck))
+        assert.strictEqual(yield* fake.consumerKeyState(ck), "refused")
+        assert.strictEqual((yield* signed("GET", "/me", { consumerKey: Redacted.value(ck) })).body.errorCode, "INVALID_CREDENTIAL")
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("serves /auth/time from a settable clock that follows the effect Clock", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        assert.strictEqual(yield* client.get("/auth/time", undefined, { needAuth: false }), SERVER_TIME)
+        yield* TestClock.adjust("90 seconds")
+        assert.strictEqual(yield* client.get("/auth/time", undefined, { needAuth: false }), SERVER_TIME + 90)
+        yield* fake.setServerTime(2_000_000_000)
+        assert.strictEqual(yield* client.get("/auth/time", undefined, { needAuth: false }), 2_000_000_000)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("issues expiring OAuth2 tokens and checks bearer tokens", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const http = yield* HttpClient.HttpClient
+        const tokenRequest = (id: string, secret: string) =>
+          HttpClientRequest.post(fake.tokenUrl).pipe(
+            HttpClientRequest.basicAuth(id, secret),
+            HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials", scope: "all" })
+          )
+        const denied = yield* http.execute(tokenRequest("unknown", "x"))
+        assert.strictEqual(denied.status, 401)
+        assert.strictEqual((yield* denied.json as Effect.Effect<any, any>).error, "invalid_client")
+        const granted = yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret)))
+        const token = (yield* granted.json) as { access_token: string; token_type: string; expires_in: number; scope: string }
+        assert.strictEqual(token.token_type, "Bearer")
+        assert.strictEqual(token.scope, "all")
+        assert.strictEqual(token.expires_in, 3600)
+        const me = (token: string) =>
+          http.execute(HttpClientRequest.get(fake.baseUrl + "/me", { headers: { authorization: `Bearer ${token}` } }))
+        assert.strictEqual((yield* me(token.access_token)).status, 200)
+        yield* TestClock.adjust("3601 seconds")
+        const expired = yield* me(token.access_token)
+        assert.strictEqual(expired.status, 401)
+        assert.strictEqual((yield* expired.json as Effect.Effect<any, any>).errorCode, "INVALID_CREDENTIAL")
+        const second = (yield* (yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret)))).json) as { access_token: string }
+        yield* fake.expireTokens()
+        assert.strictEqual((yield* me(second.access_token)).status, 401)
+        const calls = yield* fake.calls
+        assert.notInclude(inspect(calls, { depth: 5 }), Redacted.value(fake.oauth2.clientSecret))
+        assert.notInclude(inspect(calls, { depth: 5 }), second.access_token)
+      }).pipe(Effect.provide(TestLayer)))
+  })
+
+  describe("faults and call log", () => {
+    it.effect("logs what was sent, without secrets", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        yield* client.get("/me/bill", { category: "autorenew" })
+        yield* client.put("/me", { firstname: "Ada" })
+        const calls = (yield* fake.calls).filter((c) => c.path !== "/auth/time")
+        assert.deepStrictEqual(calls.map((c) => [c.method, c.path, c.template, c.status]), [
+          ["GET", "/me/bill", "/me/bill", 200],
+          ["PUT", "/me", "/me", 200]
+        ])
+        assert.deepStrictEqual(calls[0]!.query, { category: "autorenew" })
+        assert.deepStrictEqual(calls[1]!.body, { firstname: "Ada" })
+        assert.strictEqual(calls[1]!.headers["x-ovh-application"], fake.credentials.applicationKey)
+        const text = inspect(calls, { depth: 5 })
+        assert.notInclude(text, Redacted.value(fake.credentials.consumerKey))
+        assert.notInclude(text, Redacted.value(fake.credentials.applicationSecret))
+        assert.notInclude(text, "x-ovh-signature")
+        assert.notInclude(inspect(fake, { depth: 5 }), Redacted.value(fake.credentials.applicationSecret))
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("scripts 5xx, 429 and dropped connections for the next calls", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.failNext(503, 2)
+        yield* fake.failNext(FakeOvhApi.Fault.tooManyRequests(7))
+        yield* fake.failNext(FakeOvhApi.Fault.status(502, { html: true }))
+        yield* fake.failNext(FakeOvhApi.Fault.drop)
+        assert.strictEqual((yield* signed("GET", "/me")).status, 503)
+        assert.strictEqual((yield* signed("GET", "/me")).status, 503)
+        const limited = yield* signed("GET", "/me")
+        assert.strictEqual(limited.status, 429)
+        assert.strictEqual(limited.headers["retry-after"], "7")
+        const html = yield* signed("GET", "/me")
+        assert.strictEqual(html.status, 502)
+        assert.match(html.body, /^<html>/)
+        assert.strictEqual(html.headers["content-type"], "text/html")
+        const dropped = yield* Effect.flip(signed("GET", "/me"))
+        assert.strictEqual((dropped as any)._tag, "HttpClientError")
+        assert.strictEqual((dropped as any).reason._tag, "TransportError")
+        assert.strictEqual((yield* signed("GET", "/me")).status, 200)
+        assert.deepStrictEqual((yield* fake.calls).map((c) => c.status), [503, 503, 429, 502, 0, 200])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("fails one route until cleared, and slows answers on the effect clock", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.failRoute({ method: "GET", path: "/me/bill/{billId}" }, 500)
+        assert.strictEqual((yield* signed("GET", "/me/bill/B1")).status, 500)
+        assert.strictEqual((yield* signed("GET", "/me/bill/B2")).status, 500)
+        assert.strictEqual((yield* signed("GET", "/me")).status, 200)
+        yield* fake.clearFaults
+        assert.strictEqual((yield* signed("GET", "/me/bill/B1")).status, 200)
+        yield* fake.failNext(FakeOvhApi.Fault.delay("5 seconds"))
+        const fiber = yield* Effect.forkChild(signed("GET", "/me"))
+        yield* TestClock.adjust("4 seconds")
+        assert.isUndefined(fiber.pollUnsafe())
+        yield* TestClock.adjust("1 second")
+        assert.strictEqual((yield* Fiber.join(fiber)).status, 200)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("skews the server clock so signatures fall out of the window", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.failNext(FakeOvhApi.Fault.skew(600))
+        assert.strictEqual((yield* signed("GET", "/me")).body.errorCode, "QUERY_TIME_OUT")
+        assert.strictEqual((yield* signed("GET", "/me")).status, 200)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("injects random faults reproducibly from a seed", () =>
+      Effect.gen(function*() {
+        const run = Effect.gen(function*() {
+          const fake = yield* FakeOvhApi.FakeOvhApi
+          yield* fake.randomFaults({ probability: 0.3, seed: 7, faults: [500, 503] })
+          for (let i = 0; i < 50; i++) yield* signed("GET", "/me")
+          return (yield* fake.calls).map((c) => c.status)
+        })
+        const first = yield* run.pipe(Effect.provide(TestLayer))
+        const second = yield* run.pipe(Effect.provide(TestLayer))
+        assert.deepStrictEqual(first, second)
+        const failed = first.filter((s) => s !== 200).length
+        assert.isAbove(failed, 5)
+        assert.isBelow(failed, 30)
+      }))
+
+    it.effect("records the most requests in flight at once", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.failRoute({ path: "/me" }, FakeOvhApi.Fault.delay("1 second"))
+        const fiber = yield* Effect.forkChild(Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 5 }))
+        yield* TestClock.adjust("2 seconds")
+        yield* Fiber.join(fiber)
+        assert.strictEqual(yield* fake.maxInFlight, 5)
+      }).pipe(Effect.provide(TestLayer)))
+  })
+})
