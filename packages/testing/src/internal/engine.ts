@@ -195,8 +195,16 @@ export const make = (options: FakeOvhApi.Options) =>
     }
     const isExplicit = (p: string) => explicit.has(p) || hasChildren(p)
 
+    // State keys are decoded paths, so `seed("/me/bill/B 1")` and a request for `/me/bill/B%201` meet.
     const normalize = (p: string) => {
       let out = p.startsWith("/") ? p : "/" + p
+      out = out.split("/").map((segment) => {
+        try {
+          return decodeURIComponent(segment)
+        } catch {
+          return segment
+        }
+      }).join("/")
       if (out.startsWith("/1.0/")) out = out.slice(4)
       else if (out.startsWith("/v1/")) out = out.slice(3)
       return out.length > 1 ? out.replace(/\/+$/, "") : out
@@ -622,7 +630,7 @@ export const make = (options: FakeOvhApi.Options) =>
           if (ids.includes(id)) {
             return ovhError(409, `The requested object (${info.child.param} = ${id}) already exists`, undefined, "Client::Conflict::AlreadyExists")
           }
-          const childPath = `${path}/${encodeURIComponent(id)}`
+          const childPath = `${path}/${id}`
           const generated = generator.value(childGet?.file ?? match.file, childType, childPath)
           const base = generated !== null && typeof generated === "object" && !Array.isArray(generated) ? generated as Record<string, unknown> : {}
           const parsed = Types.parse(childType)
@@ -658,10 +666,28 @@ export const make = (options: FakeOvhApi.Options) =>
       return respondWith(ctx, type)
     }
 
+    /** The members, filtered by the query parameters that name a property of the member model (`?from=...`). */
     const filterList = (ctx: Context, ids: ReadonlyArray<string>): ReadonlyArray<unknown> => {
       const info = isCollection(ctx.path)
       const numeric = info?.child.type === "long" || ctx.operation.responseType === "long[]"
-      return ids.map((id) => (numeric && /^-?\d+$/.test(id) ? Number(id) : id))
+      let members = ids
+      const filters = Object.entries(ctx.query).filter(([name]) =>
+        ctx.operation.parameters.some((p) => p.paramType === "query" && p.name === name)
+      )
+      if (info !== undefined && filters.length > 0) {
+        const childMatch = (id: string) => schemas.match(`${ctx.path}/${id}`)
+        members = ids.filter((id) => {
+          const m = childMatch(id)
+          if (m === undefined) return true
+          const value = resource(`${ctx.path}/${id}`, m)
+          if (value === null || typeof value !== "object") return true
+          return filters.every(([name, wanted]) => {
+            const actual = (value as Record<string, unknown>)[name]
+            return actual === undefined || typeof actual === "object" || String(actual) === String(wanted)
+          })
+        })
+      }
+      return members.map((id) => (numeric && /^-?\d+$/.test(id) ? Number(id) : id))
     }
 
     const authenticate = (

@@ -1,0 +1,176 @@
+import * as OvhClient from "@effect-ovh/core/OvhClient"
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
+import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Redacted } from "effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as https from "node:https"
+import { createRequire } from "node:module"
+
+/** An `OvhClient` over `fetch`, aimed at the loopback fake with its full-access credentials. */
+const clientOver = (fake: FakeOvhApi.FakeOvhApi["Service"]) =>
+  OvhClient.OvhClient.layer.pipe(
+    Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({
+      endpoint: fake.baseUrl,
+      applicationKey: fake.credentials.applicationKey,
+      applicationSecret: fake.credentials.applicationSecret,
+      consumerKey: fake.credentials.consumerKey
+    })])),
+    Layer.provide(FetchHttpClient.layer)
+  )
+
+describe("FakeOvhServer", () => {
+  it.live("serves the fake on 127.0.0.1 with the same behaviour as in memory", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      assert.match(fake.baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+      yield* fake.seed("/me/bill/B1", { billId: "B1" })
+      const client = yield* OvhClient.OvhClient.pipe(Effect.provide(clientOver(fake)))
+      const me = yield* client.get<{ firstname: string }>("/me")
+      assert.strictEqual(me.firstname, "Ada")
+      assert.deepStrictEqual(yield* client.get("/me/bill"), ["B1"])
+      const reply = yield* client.send({ method: "GET", path: "/me/bill/B1" })
+      assert.isString(reply.queryId)
+      const notFound = yield* Effect.flip(client.get("/no/such/thing"))
+      assert.strictEqual(notFound._tag, "ResourceNotFound")
+      const calls = yield* fake.calls
+      assert.deepStrictEqual(calls.map((c) => [c.method, c.path, c.status]), [
+        ["GET", "/auth/time", 200],
+        ["GET", "/me", 200],
+        ["GET", "/me/bill", 200],
+        ["GET", "/me/bill/B1", 200],
+        ["GET", "/no/such/thing", 404]
+      ])
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
+
+  it.live("destroys the socket for a dropped-connection fault and answers scripted statuses", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const client = yield* OvhClient.OvhClient.pipe(Effect.provide(clientOver(fake)))
+      yield* client.get("/me")
+      yield* fake.failNext(FakeOvhApi.Fault.drop)
+      const dropped = yield* Effect.flip(client.get("/me"))
+      assert.strictEqual(dropped._tag, "NetworkError")
+      yield* fake.failNext(FakeOvhApi.Fault.status(503, { html: true }))
+      const unavailable = yield* Effect.flip(client.get("/me"))
+      assert.strictEqual(unavailable._tag, "ApiError")
+      assert.strictEqual(unavailable._tag === "ApiError" ? unavailable.status : 0, 503)
+      yield* fake.failNext(FakeOvhApi.Fault.delay("50 millis"))
+      assert.isObject(yield* client.get("/me"))
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
+
+  it.live("rejects requests signed for another URL", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const http = (yield* HttpClient.HttpClient)
+      const response = yield* http.execute(HttpClientRequest.get(fake.baseUrl + "/me", {
+        headers: {
+          "x-ovh-application": fake.credentials.applicationKey,
+          "x-ovh-consumer": Redacted.value(fake.credentials.consumerKey),
+          "x-ovh-timestamp": String(yield* fake.serverTime),
+          "x-ovh-signature": "$1$0000000000000000000000000000000000000000"
+        }
+      }))
+      assert.strictEqual(response.status, 400)
+      assert.deepStrictEqual(yield* response.json, {
+        errorCode: "INVALID_SIGNATURE",
+        httpCode: "400 Bad Request",
+        message: "Invalid signature"
+      })
+      assert.match(response.headers["x-ovh-queryid"]!, /^EU\./)
+    }).pipe(Effect.provide(Layer.merge(FakeOvhServer.layer(), FetchHttpClient.layer))))
+
+  describe("with the official Node.js wrapper over TLS", () => {
+    const require = createRequire(import.meta.url)
+    const ovh = require("@ovhcloud/node-ovh") as (params: Record<string, unknown>) => {
+      requestPromised: (method: string, path: string, params?: Record<string, unknown>) => Promise<any>
+    }
+
+    /** node-ovh trusts the global HTTPS agent: give it the throwaway certificate for this test only. */
+    const trusting = (cert: string) =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          const previous = https.globalAgent.options.ca
+          https.globalAgent.options.ca = cert
+          return previous
+        }),
+        (previous) => Effect.sync(() => {
+          https.globalAgent.options.ca = previous
+        })
+      )
+
+    const rejection = (promise: () => Promise<unknown>) =>
+      Effect.promise(() => promise().then(() => ({ error: 0, message: "resolved" }), (e: any) => e as { error: number; message: string }))
+
+    it.live("GET /me, bills, a consumer-key request, a `from` body and a not-granted call", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const port = Number(new URL(fake.baseUrl).port)
+        assert.match(fake.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+        yield* fake.seed("/me/bill/B1", { billId: "B1", priceWithTax: { value: 12.5, currencyCode: "EUR", text: "12.50 €" } })
+        yield* fake.seed("/me/bill/B2", { billId: "B2" })
+        const client = ovh({
+          appKey: fake.credentials.applicationKey,
+          appSecret: Redacted.value(fake.credentials.applicationSecret),
+          consumerKey: Redacted.value(fake.credentials.consumerKey),
+          host: "127.0.0.1",
+          port
+        })
+        const me = yield* Effect.promise(() => client.requestPromised("GET", "/me"))
+        assert.strictEqual(me.firstname, "Ada")
+        assert.deepStrictEqual(yield* Effect.promise(() => client.requestPromised("GET", "/me/bill")), ["B1", "B2"])
+        const bill = yield* Effect.promise(() => client.requestPromised("GET", "/me/bill/B1"))
+        assert.strictEqual(bill.priceWithTax.value, 12.5)
+
+        // a body with `from`, a JavaScript-friendly name that python-ovh needs `_from` for
+        yield* fake.seed("/email/domain/example.com/redirection", [])
+        yield* Effect.promise(() =>
+          client.requestPromised("POST", "/email/domain/{domain}/redirection", {
+            domain: "example.com",
+            from: "contact@example.com",
+            to: "ada@example.org",
+            localCopy: false
+          })
+        )
+        const ids = yield* Effect.promise(() => client.requestPromised("GET", "/email/domain/example.com/redirection"))
+        assert.strictEqual(ids.length, 1)
+        const redirection = yield* Effect.promise(() =>
+          client.requestPromised("GET", `/email/domain/example.com/redirection/${ids[0]}`)
+        )
+        assert.strictEqual(redirection.from, "contact@example.com")
+        const post = (yield* fake.calls).find((c) => c.method === "POST")!
+        assert.deepStrictEqual(post.body, { from: "contact@example.com", to: "ada@example.org", localCopy: false })
+
+        // a consumer key requested by the wrapper, validated by the user, then used beyond its rules
+        const request = yield* Effect.promise(() =>
+          client.requestPromised("POST", "/auth/credential", {
+            accessRules: [{ method: "GET", path: "/me" }],
+            redirection: "https://example.com/"
+          })
+        )
+        assert.strictEqual(request.state, "pendingValidation")
+        const limited = ovh({
+          appKey: fake.credentials.applicationKey,
+          appSecret: Redacted.value(fake.credentials.applicationSecret),
+          consumerKey: request.consumerKey,
+          host: "127.0.0.1",
+          port
+        })
+        const pending = yield* rejection(() => limited.requestPromised("GET", "/me"))
+        assert.deepStrictEqual(pending, { error: 403, message: "This credential is not valid" })
+        yield* fake.validateConsumerKey(request.consumerKey)
+        assert.strictEqual((yield* Effect.promise(() => limited.requestPromised("GET", "/me"))).nichandle, me.nichandle)
+        const refused = yield* rejection(() => limited.requestPromised("GET", "/me/bill"))
+        assert.deepStrictEqual(refused, { error: 403, message: "This call has not been granted" })
+      }).pipe(
+        Effect.provide(Layer.unwrap(Effect.gen(function*() {
+          const certificate = yield* FakeOvhServer.selfSignedCertificate()
+          yield* trusting(certificate.cert)
+          return FakeOvhServer.layerTls({ certificate })
+        })))
+      ), { timeout: 30_000 })
+  })
+})
