@@ -6,6 +6,9 @@
  *
  * @since 0.1.0
  */
+import * as OvhClient from "@effect-ovh/core/OvhClient"
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
+import type * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -232,6 +235,18 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
   /** How many schema files have been parsed in this process (they load lazily). */
   readonly schemasLoaded: Effect.Effect<number>
 }>()("@effect-ovh/testing/FakeOvhApi") {
+  /**
+   * An `OvhClient` signed with the fake's full-access credentials, over the in-memory fake: the layer a
+   * test swaps in where the program uses `NodeOvh.layer()`. It also provides the fake, to seed and assert.
+   */
+  static readonly layerClient = (
+    options?: Options
+  ): Layer.Layer<OvhClient.OvhClient | TimeDelta.TimeDelta | FakeOvhApi | HttpClient.HttpClient> =>
+    Layer.unwrap(Effect.map(Effect.service(FakeOvhApi), (fake) =>
+      OvhClient.OvhClient.layer.pipe(
+        Layer.provide(Layer.orDie(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(clientOptions(fake))])))
+      ))).pipe(Layer.provideMerge(FakeOvhApi.layer(options)))
+
   /** The fake as an in-memory `HttpClient`: no sockets, all inside Effect, so `TestClock` drives delays. */
   static readonly layer = (options?: Options): Layer.Layer<FakeOvhApi | HttpClient.HttpClient> =>
     Layer.effectContext(Effect.gen(function*() {
@@ -276,6 +291,14 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
       return Context.make(FakeOvhApi, fake).pipe(Context.add(HttpClient.HttpClient, client))
     }))
 }
+
+/** `OvhConfig` options for a client of `fake` (in memory or loopback) with its full-access credentials. */
+export const clientOptions = (fake: FakeOvhApi["Service"]): OvhConfig.Options => ({
+  endpoint: fake.baseUrl,
+  applicationKey: fake.credentials.applicationKey,
+  applicationSecret: fake.credentials.applicationSecret,
+  consumerKey: fake.credentials.consumerKey
+})
 
 const decoder = new TextDecoder()
 

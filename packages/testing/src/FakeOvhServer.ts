@@ -86,7 +86,12 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
               return
             }
             const { response } = outcome
-            res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(response.body) })
+            const { "x-ovh-queryid": queryId, ...rest } = response.headers
+            res.writeHead(response.status, {
+              ...rest,
+              ...(queryId !== undefined ? { "X-Ovh-QueryID": queryId } : {}),
+              "content-length": Buffer.byteLength(response.body)
+            })
             res.end(response.body)
           },
           () => req.socket.destroy()
