@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm fake-ovh [--port N] [--seed S] [--data file.json]`: serves the fake OVHcloud API on
  * 127.0.0.1 and prints one JSON line with its base URL and ready-to-use credentials.

@@ -142,6 +142,19 @@ describe("FakeOvhApi", () => {
         assert.strictEqual(server.body.name, "ns1.example.net")
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("serves its own descriptions, like the API does", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const http = yield* HttpClient.HttpClient
+        const index = (yield* (yield* http.get(fake.baseUrl + "/")).json) as { apis: ReadonlyArray<{ path: string }> }
+        assert.isTrue(index.apis.some((api) => api.path === "/me"))
+        const me = (yield* (yield* http.get(fake.baseUrl + "/me.json")).json) as { resourcePath: string }
+        assert.strictEqual(me.resourcePath, "/me")
+        const server = (yield* (yield* http.get(fake.baseUrl + "/dedicated/server.json")).json) as { resourcePath: string }
+        assert.strictEqual(server.resourcePath, "/dedicated/server")
+        assert.strictEqual((yield* http.get(fake.baseUrl + "/nothing.json")).status, 404)
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("parses only the schema files it needs", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi

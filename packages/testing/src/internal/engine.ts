@@ -207,6 +207,7 @@ export const make = (options: FakeOvhApi.Options) =>
       }).join("/")
       if (out.startsWith("/1.0/")) out = out.slice(4)
       else if (out.startsWith("/v1/")) out = out.slice(3)
+      else if (out === "/1.0" || out === "/v1") out = "/"
       return out.length > 1 ? out.replace(/\/+$/, "") : out
     }
     const parentOf = (p: string) => p.slice(0, p.lastIndexOf("/")) || "/"
@@ -789,9 +790,14 @@ export const make = (options: FakeOvhApi.Options) =>
       Effect.gen(function*() {
         const method = request.method.toUpperCase()
         if (url.pathname === "/auth/oauth2/token") return { reply: tokenReply(request, now), template: undefined }
-        const apiPath = url.pathname.startsWith("/1.0/") || url.pathname.startsWith("/v1/")
+        const apiPath = url.pathname.startsWith("/1.0/") || url.pathname.startsWith("/v1/") || url.pathname === "/1.0"
           ? normalize(url.pathname)
           : undefined
+        // The API describes itself: `/1.0/` is the index, `/1.0/me.json` the description of `/me`.
+        if (apiPath !== undefined && method === "GET" && (apiPath === "/" || apiPath.endsWith(".json"))) {
+          const document = schemas.document(apiPath === "/" ? "/" : apiPath.slice(0, -5))
+          if (document !== undefined) return { reply: { status: 200, body: null, raw: document }, template: undefined }
+        }
         const match = apiPath === undefined ? undefined : schemas.match(apiPath)
         if (apiPath === undefined || match === undefined) {
           return { reply: notFound("Got an invalid (or empty) URL"), template: undefined }

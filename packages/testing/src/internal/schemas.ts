@@ -129,6 +129,19 @@ export class SchemaSet {
     return entry
   }
 
+  /**
+   * The description document the API serves at `/1.0/<root>.json` (`/1.0/me.json`), or the index for
+   * `/`: the file's text as stored, without parsing it.
+   */
+  document(root: string): string | undefined {
+    if (root === "/" || root === "") return fs.readFileSync(path.join(this.directory, "_index.json"), "utf8")
+    const entry = this.index().find((r) => r.root === root)
+    if (entry === undefined) return undefined
+    const text = fs.readFileSync(path.join(this.directory, entry.file + ".json"), "utf8")
+    // Roots sharing a file (`/dedicated/server` in dedicated.json) only serve their own file's root.
+    return text.includes(`"resourcePath": "${root}"`) || text.includes(`"resourcePath":"${root}"`) ? text : undefined
+  }
+
   /** The number of schema files parsed so far. */
   get loaded(): number {
     return this.files.size

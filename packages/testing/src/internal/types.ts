@@ -110,7 +110,8 @@ export const check = (
       return undefined
     }
     case "Map":
-      return typeof value === "object" && !Array.isArray(value) ? undefined : "is not an object"
+      // The schemas do not say how a map is written in a query string: accept any text there.
+      return source === "text" || (typeof value === "object" && !Array.isArray(value)) ? undefined : "is not an object"
   }
   const name = type.name
   const s = typeof value === "string" ? value : undefined
