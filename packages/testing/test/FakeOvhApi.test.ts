@@ -272,6 +272,24 @@ describe("FakeOvhApi", () => {
         assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "NOT_CREDENTIAL"])
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("validates a consumer key when its validation URL is opened, then redirects", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        const http = yield* HttpClient.HttpClient
+        const request = yield* client.post<{ consumerKey: string; validationUrl: string }>("/auth/credential", {
+          accessRules: [{ method: "GET", path: "/*" }],
+          redirection: "https://example.com/done"
+        }, { needAuth: false })
+        assert.isTrue(request.validationUrl.startsWith("https://eu.api.ovh.com/auth/?credentialToken="))
+        const page = yield* http.execute(HttpClientRequest.get(request.validationUrl))
+        assert.strictEqual(page.status, 302)
+        assert.strictEqual(page.headers["location"], "https://example.com/done")
+        assert.strictEqual(yield* fake.consumerKeyState(request.consumerKey), "validated")
+        assert.strictEqual((yield* signed("GET", "/me/bill", { consumerKey: request.consumerKey })).status, 200)
+        assert.strictEqual((yield* http.execute(HttpClientRequest.get(request.validationUrl))).status, 404)
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("refuses a pending consumer key", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi

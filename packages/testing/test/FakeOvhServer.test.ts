@@ -83,6 +83,22 @@ describe("FakeOvhServer", () => {
       assert.match(response.headers["x-ovh-queryid"]!, /^EU\./)
     }).pipe(Effect.provide(Layer.merge(FakeOvhServer.layer(), FetchHttpClient.layer))))
 
+  it.live("checks a consumer key's allowed IPs against the peer address", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const keyFor = (allowedIPs: ReadonlyArray<string>) =>
+        Effect.flatMap(fake.createConsumerKey({ rules: [{ method: "GET", path: "/*" }], allowedIPs }), (consumerKey) =>
+          OvhClient.OvhClient.pipe(Effect.provide(OvhClient.OvhClient.layer.pipe(
+            Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ ...FakeOvhApi.clientOptions(fake), consumerKey })])),
+            Layer.provide(FetchHttpClient.layer)
+          ))))
+      const local = yield* keyFor(["127.0.0.0/8"])
+      assert.isObject(yield* local.get("/me"))
+      const elsewhere = yield* keyFor(["203.0.113.0/24"])
+      const denied = yield* Effect.flip(elsewhere.get("/me"))
+      assert.strictEqual(denied._tag, "InvalidCredential")
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
+
   describe("with the official Node.js wrapper over TLS", () => {
     const require = createRequire(import.meta.url)
     const ovh = require("@ovhcloud/node-ovh") as (params: Record<string, unknown>) => {

@@ -432,6 +432,26 @@ export const make = (options: FakeOvhApi.Options) =>
       readonly headers: Readonly<Record<string, string>>
       readonly now: number
       readonly credential: Credential | undefined
+      readonly origin: string
+    }
+
+    // The page a user opens to validate a consumer key: here opening it validates (or, with `action=refuse`,
+    // refuses) the key, then redirects to the `redirection` given with the request, if any.
+    const validations = new Map<string, { consumerKey: string; redirection: string | null }>()
+    const validationPage = (url: URL, now: number): Reply => {
+      const pending = validations.get(url.searchParams.get("credentialToken") ?? "")
+      const credential = pending === undefined ? undefined : credentials.get(pending.consumerKey)
+      if (pending === undefined || credential === undefined || credential.status !== "pendingValidation") {
+        return { status: 404, body: null, raw: "<html><body><h1>Unknown or used credential token</h1></body></html>\n", headers: { "content-type": "text/html" } }
+      }
+      const refuse = url.searchParams.get("action") === "refuse"
+      credential.status = refuse ? "refused" : "validated"
+      const validity = Number(url.searchParams.get("duration") ?? "0")
+      if (!refuse && validity > 0) credential.expiration = now + validity
+      const page = `<html><body><h1>Consumer key ${credential.status}</h1></body></html>\n`
+      return pending.redirection === null
+        ? { status: 200, body: null, raw: page, headers: { "content-type": "text/html" } }
+        : { status: 302, body: null, raw: page, headers: { "content-type": "text/html", location: pending.redirection } }
     }
 
     const tokenReply = (request: RawRequest, now: number): Reply => {
@@ -522,8 +542,9 @@ export const make = (options: FakeOvhApi.Options) =>
           const body = (ctx.body ?? {}) as { accessRules?: Array<FakeOvhApi.AccessRule>; redirection?: string; allowedIPs?: Array<string> }
           const credential = addCredential(application, body.accessRules ?? [], "pendingValidation", ctx.now, body.allowedIPs ?? null)
           const token = secret(32, "validation")
+          validations.set(token, { consumerKey: credential.consumerKey, redirection: body.redirection ?? null })
           return json(200, {
-            validationUrl: `https://www.ovh.com/auth/sso/api?credentialToken=${token}`,
+            validationUrl: `${ctx.origin}/auth/?credentialToken=${token}`,
             consumerKey: credential.consumerKey,
             state: "pendingValidation"
           })
@@ -790,6 +811,7 @@ export const make = (options: FakeOvhApi.Options) =>
       Effect.gen(function*() {
         const method = request.method.toUpperCase()
         if (url.pathname === "/auth/oauth2/token") return { reply: tokenReply(request, now), template: undefined }
+        if (url.pathname === "/auth/" && method === "GET") return { reply: validationPage(url, now), template: undefined }
         const apiPath = url.pathname.startsWith("/1.0/") || url.pathname.startsWith("/v1/") || url.pathname === "/1.0"
           ? normalize(url.pathname)
           : undefined
@@ -827,7 +849,8 @@ export const make = (options: FakeOvhApi.Options) =>
           body,
           headers: request.headers,
           now,
-          credential: auth.credential
+          credential: auth.credential,
+          origin: url.origin
         }
         const invalid = checkParameters(ctx)
         if (invalid !== undefined) return { reply: invalid, template }
