@@ -43,7 +43,7 @@ export interface Call {
   readonly body: unknown
   /** Request headers, lower-cased, without `x-ovh-consumer`, `x-ovh-signature` and `authorization`. */
   readonly headers: Readonly<Record<string, string>>
-  /** The answer's status; 0 when the connection was dropped. */
+  /** The answer's status; 0 when the connection was dropped or the client gave up first. */
   readonly status: number
   /** The `X-Ovh-QueryID` of the answer. */
   readonly queryId: string
@@ -134,6 +134,8 @@ export interface Options {
   readonly tokenLifetime?: number | undefined
   /** Accepted distance between `X-Ovh-Timestamp` and server time, in seconds. Default 180. */
   readonly timeWindow?: number | undefined
+  /** Time every answer takes (an `Effect.sleep`, so `TestClock` drives it in memory). Default none. */
+  readonly latency?: Duration.Input | undefined
   /** Origin of the in-memory face's `baseUrl`. Default `https://eu.api.ovh.com`. */
   readonly origin?: string | undefined
 }
@@ -169,6 +171,8 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
   readonly calls: Effect.Effect<ReadonlyArray<Call>>
   /** Forgets the call log and the in-flight maximum. */
   readonly clearCalls: Effect.Effect<void>
+  /** Sets the time every answer takes (`undefined`: none). */
+  readonly setLatency: (duration: Duration.Input | undefined) => Effect.Effect<void>
   /** The most requests in flight at once since the start (or the last `clearCalls`). */
   readonly maxInFlight: Effect.Effect<number>
   /** The server's Unix time in seconds. */

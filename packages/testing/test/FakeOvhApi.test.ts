@@ -429,6 +429,26 @@ describe("FakeOvhApi", () => {
         assert.isBelow(failed, 30)
       }))
 
+    it.effect("overlaps concurrent requests even without faults", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 3 })
+        assert.strictEqual(yield* fake.maxInFlight, 3)
+        yield* fake.clearCalls
+        yield* Effect.all(Array.from({ length: 4 }, () => signed("GET", "/me")))
+        assert.strictEqual(yield* fake.maxInFlight, 1)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("logs a call its client abandoned, with status 0", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.setLatency("1 minute")
+        const fiber = yield* Effect.forkChild(Effect.timeout(signed("GET", "/me"), "1 second"))
+        yield* TestClock.adjust("2 seconds")
+        assert.isTrue((yield* Effect.flip(Fiber.join(fiber)))._tag === "TimeoutError")
+        assert.deepStrictEqual((yield* fake.calls).map((c) => [c.path, c.status]), [["/me", 0]])
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("records the most requests in flight at once", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi

@@ -4,6 +4,7 @@
  * request into a `RawRequest` and writes back the `Outcome`.
  */
 import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Signature from "@effect-ovh/core/Signature"
@@ -110,6 +111,7 @@ export const make = (options: FakeOvhApi.Options) =>
     const seedText = String(options.seed ?? "effect-ovh")
     const generator = new Types.Generator(schemas, seedText)
     const window = options.timeWindow ?? 180
+    let latency: Duration.Input | undefined = options.latency
     const tokenLifetime = options.tokenLifetime ?? 3600
 
     // Deterministic secrets from the seed: the same `--seed` prints the same keys.
@@ -934,30 +936,36 @@ export const make = (options: FakeOvhApi.Options) =>
         const apiPath = url.pathname === "/auth/oauth2/token" ? url.pathname : normalize(url.pathname)
         const template = schemas.match(apiPath)?.api.path
         let now = yield* serverTime
+        // Logged on arrival with status 0, so a call abandoned by its client (timeout) still shows.
+        const call: { -readonly [K in keyof FakeOvhApi.Call]: FakeOvhApi.Call[K] } = {
+          method,
+          path: apiPath,
+          template,
+          query: parseQuery(url),
+          body: url.pathname === "/auth/oauth2/token" ? "<redacted form>" : parseBody(request.body, request.headers["content-type"]),
+          headers: publicHeaders(request.headers),
+          status: 0,
+          queryId,
+          time: now
+        }
+        calls.push(call)
+        // Like a network, the fake answers a moment later: concurrent requests overlap (see `maxInFlight`).
+        yield* Effect.yieldNow
+        if (latency !== undefined) yield* Effect.sleep(latency)
         const fault = pickFault(method, apiPath, template)
         let reply: Reply | "drop" | undefined = fault === undefined ? undefined : faultReply(fault)
-        if (fault !== undefined && typeof fault === "object" && fault._tag === "Delay") yield* Effect.sleep(fault.duration)
+        if (fault !== undefined && typeof fault === "object" && fault._tag === "Delay") {
+          yield* Effect.sleep(fault.duration)
+          now = yield* serverTime
+        }
         if (fault !== undefined && typeof fault === "object" && fault._tag === "Skew") now += fault.seconds
-        if (fault !== undefined && typeof fault === "object" && fault._tag === "Delay") now = yield* serverTime
-        let matched = template
         if (reply === undefined) {
           const result = yield* answer(request, url, now)
           reply = result.reply
-          matched = result.template
+          call.template = result.template
         }
-        const body = url.pathname === "/auth/oauth2/token" ? "<redacted form>" : parseBody(request.body, request.headers["content-type"])
-        calls.push({
-          method,
-          path: apiPath,
-          template: matched,
-          query: parseQuery(url),
-          body,
-          headers: publicHeaders(request.headers),
-          status: reply === "drop" ? 0 : reply.status,
-          queryId,
-          time: now
-        })
         if (reply === "drop") return { _tag: "Drop" } as const
+        call.status = reply.status
         const headers: Record<string, string> = {
           "content-type": "application/json; charset=utf-8",
           "x-ovh-queryid": queryId,
@@ -976,7 +984,10 @@ export const make = (options: FakeOvhApi.Options) =>
         consumerKey: Redacted.make(mainCredential.consumerKey)
       },
       oauth2: mainOAuth,
-      calls: Effect.sync(() => calls.slice()),
+      calls: Effect.sync(() => calls.map((call) => ({ ...call }))),
+      setLatency: (duration) => Effect.sync(() => {
+        latency = duration
+      }),
       clearCalls: Effect.sync(() => {
         calls = []
         maxInFlight = inFlight
