@@ -3,10 +3,14 @@ import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as Signature from "@effect-ovh/core/Signature"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Redacted } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { TestClock } from "effect/testing"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import { inspect } from "node:util"
 
 const SERVER_TIME = 1_700_000_000
@@ -155,12 +159,36 @@ describe("FakeOvhApi", () => {
         assert.strictEqual((yield* http.get(fake.baseUrl + "/nothing.json")).status, 404)
       }).pipe(Effect.provide(TestLayer)))
 
-    it.effect("parses only the schema files it needs", () =>
+    it.effect("reads the schemas from the folder given, or dies naming OVH_API_SCHEMAS", () =>
       Effect.gen(function*() {
-        const fake = yield* FakeOvhApi.FakeOvhApi
-        yield* signed("GET", "/me")
-        assert.isAtMost(yield* fake.schemasLoaded, 10)
-      }).pipe(Effect.provide(TestLayer)))
+        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../../shared/ovh-api/v1")
+        const status = yield* signed("GET", "/me").pipe(
+          Effect.map((reply) => reply.status),
+          Effect.provide(FakeOvhApi.FakeOvhApi.layer({ schemas: v1 }))
+        )
+        assert.strictEqual(status, 200)
+        const exit = yield* Effect.exit(Effect.provide(Effect.void, FakeOvhApi.FakeOvhApi.layer({ schemas: "/nonexistent/ovh-api" })))
+        assert.isTrue(Exit.isFailure(exit))
+        assert.include(String(Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)), "OVH_API_SCHEMAS")
+      }))
+
+    it.effect("parses only the schema files it needs, once per process", () =>
+      Effect.gen(function*() {
+        // a folder of links to the real files: a schema set of its own, so the count starts at zero
+        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../../shared/ovh-api/v1")
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-schemas-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+        fs.mkdirSync(path.join(dir, "v1"))
+        for (const file of fs.readdirSync(v1)) fs.symlinkSync(path.join(v1, file), path.join(dir, "v1", file))
+        const loaded = Effect.gen(function*() {
+          const fake = yield* FakeOvhApi.FakeOvhApi
+          yield* signed("GET", "/me")
+          yield* signed("GET", "/me/bill/B1")
+          return yield* fake.schemasLoaded
+        })
+        assert.strictEqual(yield* loaded.pipe(Effect.provide(FakeOvhApi.FakeOvhApi.layer({ schemas: dir }))), 1)
+        assert.strictEqual(yield* loaded.pipe(Effect.provide(FakeOvhApi.FakeOvhApi.layer({ schemas: dir }))), 1)
+      }))
   })
 
   describe("state", () => {
