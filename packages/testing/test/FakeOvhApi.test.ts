@@ -223,6 +223,29 @@ describe("FakeOvhApi", () => {
         assert.strictEqual((yield* Effect.flip(client.get(`/email/domain/example.com/redirection/${ids[0]}`)))._tag, "ResourceNotFound")
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("numbers created members of a long-id collection and filters lists by member properties", () =>
+      Effect.gen(function*() {
+        const client = yield* OvhClient.OvhClient
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/domain/zone/example.com/record", [])
+        const a = yield* client.post<{ id: number; fieldType: string; zone: string }>("/domain/zone/example.com/record", {
+          fieldType: "A",
+          subDomain: "www",
+          target: "192.0.2.1"
+        })
+        assert.deepStrictEqual([a.id, a.fieldType, a.zone], [1, "A", "example.com"])
+        const mx = yield* client.post<{ id: number }>("/domain/zone/example.com/record", { fieldType: "MX", target: "mx.example.com." })
+        assert.strictEqual(mx.id, 2)
+        assert.deepStrictEqual(yield* client.get("/domain/zone/example.com/record"), [1, 2])
+        assert.deepStrictEqual(yield* client.get("/domain/zone/example.com/record", { fieldType: "MX" }), [2])
+        const wrongEnum = yield* Effect.flip(client.get("/domain/zone/example.com/record", { fieldType: "NOPE" }))
+        assert.strictEqual(wrongEnum._tag, "BadParameters")
+        assert.include(wrongEnum.message, "fieldType")
+        yield* client.put("/domain/zone/example.com/record/1", { target: "192.0.2.2" })
+        assert.strictEqual((yield* client.get<{ target: string }>("/domain/zone/example.com/record/1")).target, "192.0.2.2")
+        assert.deepStrictEqual(yield* fake.read("/domain/zone/example.com/record"), ["1", "2"])
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("lets a route handler override the answer, with the default one at hand", () =>
       Effect.gen(function*() {
         const client = yield* OvhClient.OvhClient
@@ -316,6 +339,24 @@ describe("FakeOvhApi", () => {
         assert.strictEqual(yield* fake.consumerKeyState(request.consumerKey), "validated")
         assert.strictEqual((yield* signed("GET", "/me/bill", { consumerKey: request.consumerKey })).status, 200)
         assert.strictEqual((yield* http.execute(HttpClientRequest.get(request.validationUrl))).status, 404)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("reflects applications and their keys under /me/api/application", () =>
+      Effect.gen(function*() {
+        const client = yield* OvhClient.OvhClient
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const other = yield* fake.registerApplication({ name: "backup-scripts" })
+        const ck = yield* fake.createConsumerKey({ applicationKey: other.applicationKey, rules: [{ method: "GET", path: "/*" }] })
+        const ids = yield* client.get<ReadonlyArray<number>>("/me/api/application")
+        assert.strictEqual(ids.length, 2)
+        const app = yield* client.get<{ name: string; applicationKey: string }>(`/me/api/application/${other.applicationId}`)
+        assert.deepStrictEqual([app.name, app.applicationKey], ["backup-scripts", other.applicationKey])
+        assert.deepStrictEqual(yield* client.get("/me/api/credential", { applicationId: other.applicationId }), [5001])
+        const owner = yield* client.get<{ applicationId: number }>("/me/api/credential/5001/application")
+        assert.strictEqual(owner.applicationId, other.applicationId)
+        yield* client.delete(`/me/api/application/${other.applicationId}`)
+        assert.strictEqual(yield* fake.consumerKeyState(ck), undefined)
+        assert.deepStrictEqual(yield* client.get("/me/api/application"), [ids[0]])
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("refuses a pending consumer key", () =>

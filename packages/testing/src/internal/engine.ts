@@ -292,10 +292,12 @@ export const make = (options: FakeOvhApi.Options) =>
       const model = parsed._tag === "Named" ? schemas.model(parsed.name, file) : undefined
       const out = { ...(value as Record<string, unknown>) }
       for (const [param, raw] of Object.entries(params)) {
-        // A `{serviceName}` is the `name` of models that have no `serviceName` (dedicated servers, VPS...).
-        const name = param === "serviceName" && model?.properties?.["serviceName"] === undefined ? "name" : param
-        const property = model?.properties?.[name]
-        if (property === undefined) continue
+        // A path parameter names the model property it identifies: `{billId}` is `billId`; failing that,
+        // `{zoneName}` is `zone` and `{serviceName}` is `name` (dedicated servers, VPS...).
+        const name = [param, param.replace(/Name$/, ""), param === "serviceName" ? "name" : param]
+          .find((candidate) => candidate !== "" && model?.properties?.[candidate] !== undefined)
+        const property = name === undefined ? undefined : model?.properties?.[name]
+        if (name === undefined || property === undefined) continue
         const t = property.fullType ?? property.type
         out[name] = (t === "long" || t === "int") && /^-?\d+$/.test(raw) ? Number(raw) : raw
       }
