@@ -90,7 +90,7 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
             res.writeHead(response.status, {
               ...rest,
               ...(queryId !== undefined ? { "X-Ovh-QueryID": queryId } : {}),
-              "content-length": Buffer.byteLength(response.body)
+              ...(response.body === "" ? {} : { "content-length": Buffer.byteLength(response.body) })
             })
             res.end(response.body)
           },

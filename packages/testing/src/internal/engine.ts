@@ -536,7 +536,7 @@ export const make = (options: FakeOvhApi.Options) =>
 
     /** Built-in handlers for the routes whose state is the fake's own accounts. */
     const builtin = (ctx: Context): Reply | undefined => {
-      const { method, path, match } = ctx
+      const { method, match } = ctx
       const template = match.api.path
       switch (`${method} ${template}`) {
         case "GET /auth/time":
@@ -616,7 +616,6 @@ export const make = (options: FakeOvhApi.Options) =>
           return json(200, null)
         }
       }
-      void path
       return undefined
     }
 
@@ -875,7 +874,10 @@ export const make = (options: FakeOvhApi.Options) =>
             headers: publicHeaders(request.headers),
             next
           })
-          return { reply: json(custom.status ?? 200, custom.body === undefined ? null : custom.body, custom.headers as Record<string, string>), template }
+          return {
+            reply: { status: custom.status ?? 200, body: custom.body === undefined ? null : custom.body, headers: custom.headers },
+            template
+          }
         }
         return { reply: fallback(), template }
       })
@@ -973,7 +975,9 @@ export const make = (options: FakeOvhApi.Options) =>
           "x-ovh-queryid": queryId,
           ...reply.headers
         }
-        const text = reply.raw ?? JSON.stringify(reply.body === undefined ? null : reply.body)
+        const text = reply.status === 204 || reply.status === 304
+          ? ""
+          : reply.raw ?? JSON.stringify(reply.body === undefined ? null : reply.body)
         return { _tag: "Respond", response: { status: reply.status, headers, body: text } } as const
       }).pipe(Effect.ensuring(Effect.sync(() => inFlight--)))
 
