@@ -1,0 +1,84 @@
+/**
+ * `pnpm example burst --datacenter sbg1`: enables network burst on every dedicated server of a
+ * datacenter, python-ovh's example, reporting each server.
+ *
+ * Needs `GET /dedicated/server`, `GET /dedicated/server/*` and `PUT /dedicated/server/*`.
+ */
+import { OvhClient } from "@effect-ovh/core"
+import { NodeOvh } from "@effect-ovh/node"
+import { Console, Effect, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { runCommand } from "./internal/run.ts"
+
+interface Server {
+  readonly name: string
+  readonly datacenter: string
+}
+
+interface Burst {
+  readonly status: "active" | "inactive" | "inactiveLocked"
+}
+
+/** Some servers of the datacenter could not get burst enabled. */
+export class BurstFailed extends Schema.TaggedError<BurstFailed>()("BurstFailed", {
+  failed: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `burst could not be enabled on ${this.failed.join(", ")}`
+  }
+}
+
+/** Enables burst on the servers of `datacenter`; details are fetched `concurrency` at a time. */
+export const burst = (options: { readonly datacenter: string; readonly concurrency: number }) =>
+  Effect.gen(function*() {
+    const client = yield* OvhClient.OvhClient
+    const names = yield* client.get<ReadonlyArray<string>>("/dedicated/server")
+    const servers = yield* Effect.forEach(
+      names,
+      (name) => client.get<Server>(`/dedicated/server/${encodeURIComponent(name)}`),
+      { concurrency: options.concurrency }
+    )
+    const failed: Array<string> = []
+    let enabled = 0
+    for (const server of servers) {
+      if (server.datacenter !== options.datacenter) {
+        yield* Console.log(`${server.name}: in ${server.datacenter}, skipped`)
+        continue
+      }
+      const path = `/dedicated/server/${encodeURIComponent(server.name)}/burst`
+      const current = yield* client.get<Burst>(path)
+      if (current.status === "active") {
+        yield* Console.log(`${server.name}: burst already active`)
+        continue
+      }
+      const outcome = yield* client.put(path, { status: "active" }).pipe(
+        Effect.as("burst enabled"),
+        // one server refusing must not stop the others
+        Effect.catchTags({
+          NotGranted: () => Effect.succeed("failed: the consumer key may not PUT this path"),
+          BadParameters: (error) => Effect.succeed(`failed: ${error.message}`),
+          ResourceNotFound: () => Effect.succeed("failed: the server has no burst option")
+        })
+      )
+      if (outcome.startsWith("failed")) failed.push(server.name)
+      else enabled++
+      yield* Console.log(`${server.name}: ${outcome}`)
+    }
+    yield* Console.log(`burst newly enabled on ${enabled} server(s) in ${options.datacenter}`)
+    if (failed.length > 0) return yield* new BurstFailed({ failed })
+  })
+
+const command = Command.make("burst", {
+  datacenter: Flag.String("datacenter").pipe(
+    Flag.withDescription("The datacenter whose servers get burst (e.g. sbg1, gra1, rbx7, bhs3)"),
+    Flag.filter((dc) => /^[a-z]+[0-9a-z-]*$/.test(dc), (dc) => `--datacenter is a name like sbg1, got ${JSON.stringify(dc)}`),
+    Flag.withDefault("sbg1")
+  ),
+  concurrency: Flag.Int("concurrency").pipe(
+    Flag.withDescription("How many servers to look up at once"),
+    Flag.filter((n) => n >= 1 && n <= 50, (n) => `--concurrency must be between 1 and 50, got ${n}`),
+    Flag.withDefault(8)
+  )
+}, burst).pipe(Command.withDescription("Enable network burst on every dedicated server of a datacenter"))
+
+runCommand(command, NodeOvh.layer())
