@@ -234,6 +234,12 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
     readonly clientId?: string
     readonly clientSecret?: string
   }) => Effect.Effect<OAuth2Client>
+  /** An access token issued directly, as the token endpoint would (for clients given a static bearer token). */
+  readonly issueToken: (options?: {
+    readonly clientId?: string
+    /** Seconds; default `options.tokenLifetime`. */
+    readonly lifetime?: number
+  }) => Effect.Effect<Redacted.Redacted<string>>
   /** Expires every OAuth2 access token issued so far (or only `token`). */
   readonly expireTokens: (token?: string | Redacted.Redacted<string>) => Effect.Effect<void>
   /** How many schema files have been parsed in this process (they load lazily). */

@@ -406,6 +406,10 @@ describe("FakeOvhApi", () => {
         const second = (yield* (yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret)))).json) as { access_token: string }
         yield* fake.expireTokens()
         assert.strictEqual((yield* me(second.access_token)).status, 401)
+        const direct = yield* fake.issueToken({ lifetime: 60 })
+        assert.strictEqual((yield* me(Redacted.value(direct))).status, 200)
+        yield* TestClock.adjust("61 seconds")
+        assert.strictEqual((yield* me(Redacted.value(direct))).status, 401)
         const calls = yield* fake.calls
         assert.notInclude(inspect(calls, { depth: 5 }), Redacted.value(fake.oauth2.clientSecret))
         assert.notInclude(inspect(calls, { depth: 5 }), second.access_token)

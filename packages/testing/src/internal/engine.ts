@@ -1054,6 +1054,11 @@ export const make = (options: FakeOvhApi.Options) =>
       }),
       consumerKeyState: (key) => Effect.sync(() => findCredential(key)?.status),
       registerOAuth2Client: (o) => Effect.sync(() => addOAuthClient(o?.clientId, o?.clientSecret)),
+      issueToken: (o) => Effect.map(serverTime, (now) => {
+        const token = "eyJ" + secret(40, "token")
+        tokens.set(token, { clientId: o?.clientId ?? mainOAuth.clientId, expiresAt: now + (o?.lifetime ?? tokenLifetime), scope: "all" })
+        return Redacted.make(token)
+      }),
       expireTokens: (token) => Effect.sync(() => {
         if (token === undefined) for (const t of tokens.values()) t.expiresAt = Number.NEGATIVE_INFINITY
         else {
