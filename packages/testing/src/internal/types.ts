@@ -249,9 +249,13 @@ export class Generator {
       if (type.name === "ip" || type.name === "ipv4") return `192.0.2.${10 + n}`
       if (type.name === "ipBlock") return `192.0.2.${10 + n}/32`
     }
-    return `${where.split("/").filter((s) => s && !s.startsWith("{")).pop() ?? "id"}-${pad(n + 1)}${
-      Math.floor(next() * 900 + 100)
-    }`.replace(/[^A-Za-z0-9.-]/g, "")
+    const r = Math.floor(next() * 900 + 100)
+    // Names shaped like the real ones where the kind of service is obvious from the path.
+    if (/^\/dedicated\/server$/.test(where)) return `ns${3_000_000 + n * 1000 + r}.ip-192-0-2.eu`
+    if (/^\/vps$/.test(where)) return `vps-${(hash(this.seed + where + n) >>> 0).toString(16).padStart(8, "0")}.vps.ovh.net`
+    if (/^\/(domain|domain\/zone|email\/domain|hosting\/web)$/.test(where)) return `example-${n + 1}${r}.com`
+    return `${where.split("/").filter((s) => s && !s.startsWith("{")).pop() ?? "id"}-${pad(n + 1)}${r}`
+      .replace(/[^A-Za-z0-9.-]/g, "")
   }
 
   private gen(file: ApiFile | undefined, type: Type, where: string, key: string, next: () => number, depth: number): unknown {
