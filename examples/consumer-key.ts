@@ -53,7 +53,7 @@ export class NotValidated extends Schema.TaggedError<NotValidated>()("NotValidat
   override get message() {
     return this.status === "pendingValidation"
       ? `the consumer key was not validated within ${this.waited} s; run the example again for a new one`
-      : `the consumer key is ${this.status}; run the example again for a new one`
+      : `the consumer key was ${this.status}; run the example again for a new one`
   }
 }
 
@@ -82,7 +82,11 @@ const awaitValidation = (options: Pick<Options, "timeout" | "interval">) =>
       // a pending key may be refused by the API rather than reported as pending: both mean "not yet"
       const status = yield* client.get<Credential>("/auth/currentCredential").pipe(
         Effect.map((credential) => credential.status),
-        Effect.catchTag("NotCredential", () => Effect.succeed("pendingValidation" as const))
+        Effect.catchTags({
+          NotCredential: () => Effect.succeed("pendingValidation" as const),
+          // the API no longer knows a refused or expired key as the current one
+          InvalidCredential: () => Effect.succeed("refused or expired" as const)
+        })
       )
       const now = yield* Clock.currentTimeMillis
       if (status === "validated") return

@@ -124,6 +124,19 @@ export const prepare = (fake: FakeOvhApi.FakeOvhApi["Service"], options: { reado
         }
         return reply
       }))
+    // creating a redirection queues an "add" task on the domain
+    yield* fake.route({ method: "POST", path: "/email/domain/{domain}/redirection" }, (request) =>
+      Effect.map(request.next, (reply) => ({
+        ...reply,
+        body: {
+          id: `${Math.floor(Date.now() / 1000) % 100_000}`,
+          account: String((request.body as { readonly from?: unknown }).from ?? "").split("@")[0],
+          action: "add",
+          type: "forward",
+          domain: request.params["domain"],
+          date: new Date().toISOString().replace(/\.\d+Z$/, "+00:00")
+        }
+      })))
     // `date.from` and `date.to` filter the bills by date, as the real API does
     yield* fake.route({ method: "GET", path: "/me/bill" }, (request) =>
       Effect.gen(function*() {

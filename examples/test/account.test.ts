@@ -1,0 +1,55 @@
+import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import { assert, layer } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { applications, mailDomain } from "../internal/demo-account.ts"
+import { demoLayer, run, runWith } from "./harness.ts"
+
+layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirection examples", (it) => {
+  it.effect("credentials prints a table of the authorized applications", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], state: "pendingValidation" })
+      const result = yield* runWith(fake, "credentials")
+      assert.strictEqual(result.code, 0, result.stderr)
+      const lines = result.stdout.trimEnd().split("\n")
+      assert.match(lines[0]!, /^ID\s+App Name\s+Description\s+Token Creation\s+Token Expiration\s+Token Last Use$/)
+      assert.match(lines[1]!, /^-+( +-+){5}$/)
+      const rows = lines.slice(2, -1)
+      assert.strictEqual(rows.length, 1 + applications.length) // the pending key is not listed
+      for (const app of applications) assert.isTrue(rows.some((row) => row.includes(` ${app.name} `)), app.name)
+      assert.strictEqual(lines.at(-1), `${rows.length} validated credential(s)`)
+      // no consumer key is ever printed
+      assert.notInclude(result.stdout, Redacted.value(pending))
+      assert.notInclude(result.stdout, Redacted.value(fake.credentials.consumerKey))
+
+      const listed = yield* runWith(fake, "credentials", "--status", "pendingValidation")
+      assert.strictEqual(listed.stdout.trimEnd().split("\n").at(-1), "1 pendingValidation credential(s)")
+      const invalid = yield* run("credentials", ["--status", "sleeping"], {})
+      assert.strictEqual(invalid.code, 2)
+    }))
+
+  it.effect("mail-redirection posts from (given as _from), to and localCopy", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.clearCalls
+      const result = yield* runWith(
+        fake,
+        "mail-redirection",
+        "--domain", mailDomain, "--from", `sales@${mailDomain}`, "--to", "ada@example.com", "--local-copy"
+      )
+      assert.strictEqual(result.code, 0, result.stderr)
+      const lines = result.stdout.trimEnd().split("\n")
+      assert.strictEqual(lines[0], `redirection sales@${mailDomain} -> ada@example.com (keeping a local copy) requested`)
+      assert.match(lines[1]!, /^task \d+: add, queued at \d{4}-\d{2}-\d{2}T/)
+      const post = (yield* fake.calls).find((c) => c.method === "POST")
+      assert.strictEqual(post?.path, `/email/domain/${mailDomain}/redirection`)
+      assert.deepStrictEqual(post?.body, { from: `sales@${mailDomain}`, to: "ada@example.com", localCopy: true })
+
+      const unknown = yield* runWith(fake, "mail-redirection", "--domain", "nowhere.example", "--from", "a@nowhere.example", "--to", "b@example.com")
+      assert.strictEqual(unknown.code, 1)
+      assert.match(unknown.stderr, /^no mail domain nowhere.example on this account\nResourceNotFound: /)
+      const invalid = yield* run("mail-redirection", ["--domain", mailDomain, "--from", "not-an-address", "--to", "b@example.com"], {})
+      assert.strictEqual(invalid.code, 2)
+      assert.include(invalid.stdout + invalid.stderr, "expected an email address")
+    }))
+})
