@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Endpoint from "./Endpoint.ts"
+import * as OAuth2 from "./OAuth2.ts"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
 import * as Signature from "./Signature.ts"
@@ -56,8 +57,8 @@ export interface Request extends CallOptions {
 /** An answer: its status, headers, `X-Ovh-QueryID` and decoded JSON body. */
 export type Reply<A = unknown> = Transport.Reply<A>
 
-/** The client in scope. */
-export class OvhClient extends Context.Service<OvhClient, {
+/** What a client does. */
+export interface Service {
   readonly settings: OvhConfig.Settings
   /** Sends a request and decodes its JSON answer (204, empty bodies and `null` give `null`). */
   readonly call: <A = unknown>(request: Request) => Effect.Effect<A, OvhError.OvhError>
@@ -87,7 +88,18 @@ export class OvhClient extends Context.Service<OvhClient, {
     params?: Readonly<Record<string, unknown>>,
     options?: CallOptions
   ) => Effect.Effect<A, OvhError.OvhError>
-}>()("@effect-ovh/core/OvhClient") {
+  /**
+   * The same client (HTTP client, learned time delta) signing with another consumer key of the same
+   * application, e.g. one just requested with `ConsumerKey.request`. Fails when the client does not
+   * authenticate with an application key.
+   */
+  readonly withConsumerKey: (
+    consumerKey: string | Redacted.Redacted<string>
+  ) => Effect.Effect<Service, OvhError.InvalidKey>
+}
+
+/** The client in scope. */
+export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ovh/core/OvhClient") {
   /** The client over the `HttpClient`, `OvhConfig` and `TimeDelta` in context. */
   static readonly layerWithoutTimeDelta: Layer.Layer<
     OvhClient,
@@ -160,11 +172,18 @@ export const urlOf = (baseUrl: string, path: string, query?: Query): string => {
   return new URL(raw).href
 }
 
-const make = Effect.gen(function*() {
+const make: Effect.Effect<
+  OvhClient["Service"],
+  never,
+  OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient
+> = Effect.gen(function*() {
   const settings = yield* OvhConfig.OvhConfig
   const timeDelta = yield* TimeDelta.TimeDelta
   const http = yield* HttpClient.HttpClient
   const auth = settings.auth
+  const tokens = auth._tag === "OAuth2"
+    ? OAuth2.makeTokenCache(OAuth2.fetchToken(http, auth, { timeout: settings.timeout }))
+    : undefined
 
   const prepare = (request: Request): Transport.Prepared => {
     const method = request.method.toUpperCase()
@@ -222,16 +241,72 @@ const make = Effect.gen(function*() {
             : prepared
         )
       case "OAuth2":
-        return Effect.fail(
-          new OvhError.InvalidKey({
-            status: 0,
-            method: prepared.method,
-            path: prepared.path,
-            message: "OAuth2 client credentials need the OAuth2 layer"
-          })
-        )
+        // no X-Ovh-* headers and no server time: the token alone authenticates
+        return needAuth && tokens !== undefined
+          ? Effect.map(tokens.get, (token) => withBearer(prepared, token.accessToken))
+          : Effect.succeed(prepared)
     }
   }
+
+  const withBearer = (prepared: Transport.Prepared, token: Redacted.Redacted<string>): Transport.Prepared => ({
+    ...prepared,
+    headers: { ...prepared.headers, authorization: `Bearer ${Redacted.value(token)}` }
+  })
+
+  /**
+   * `Transport.exchange`, plus for OAuth2: a 401 to a bearer request means the token died before its
+   * announced expiry (revoked, clocks apart), so one new token is fetched and the request sent once more.
+   */
+  const exchange = <A, E>(
+    prepared: Transport.Prepared,
+    timeout: Duration.Duration,
+    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E>
+  ): Effect.Effect<A, E | OvhError.NetworkError | OvhError.OAuth2Failure> => {
+    const bearer = prepared.headers["authorization"]
+    if (tokens === undefined || bearer === undefined) return Transport.exchange(http, prepared, timeout, read)
+    const unauthorized = Symbol()
+    return Transport.exchange(
+      http,
+      prepared,
+      timeout,
+      (response): Effect.Effect<A | typeof unauthorized, E> =>
+        response.status === 401 ? Effect.as(Effect.ignore(response.text), unauthorized) : read(response)
+    ).pipe(
+      Effect.flatMap((result) =>
+        result === unauthorized
+          ? tokens.renew(Redacted.make(bearer.slice("Bearer ".length))).pipe(
+            Effect.flatMap((token) => Transport.exchange(http, withBearer(prepared, token.accessToken), timeout, read))
+          )
+          : Effect.succeed(result as A)
+      )
+    )
+  }
+
+  const withConsumerKey = (consumerKey: string | Redacted.Redacted<string>) =>
+    auth._tag !== "ApplicationKey"
+      ? Effect.fail(
+        new OvhError.InvalidKey({
+          status: 0,
+          method: "",
+          path: "",
+          message: `a consumer key belongs to an application key, but this client authenticates with ${
+            auth._tag === "OAuth2" ? "OAuth2 client credentials" : "an access token"
+          }`
+        })
+      )
+      : make.pipe(
+        Effect.provideService(OvhConfig.OvhConfig, {
+          ...settings,
+          auth: {
+            ...auth,
+            consumerKey: Option.some(
+              Redacted.isRedacted(consumerKey) ? consumerKey : Redacted.make(consumerKey, { label: "consumer_key" })
+            )
+          }
+        }),
+        Effect.provideService(TimeDelta.TimeDelta, timeDelta),
+        Effect.provideService(HttpClient.HttpClient, http)
+      )
 
   const timeoutOf = (request: Request) =>
     request.timeout === undefined ? settings.timeout : Duration.fromInputUnsafe(request.timeout)
@@ -239,7 +314,7 @@ const make = Effect.gen(function*() {
   const send = Effect.fn("OvhClient.send")(function*<A>(request: Request) {
     yield* Effect.annotateCurrentSpan({ "ovh.method": request.method, "ovh.path": request.path })
     const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-    const reply = yield* Transport.exchange(http, prepared, timeoutOf(request), Transport.readJson(prepared)).pipe(
+    const reply = yield* exchange(prepared, timeoutOf(request), Transport.readJson(prepared)).pipe(
       Effect.tapError((error) =>
         "queryId" in error && error.queryId !== undefined
           ? Effect.annotateCurrentSpan({ "ovh.query_id": error.queryId })
@@ -255,7 +330,7 @@ const make = Effect.gen(function*() {
 
   const raw = Effect.fn("OvhClient.raw")(function*(request: Request) {
     const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-    return yield* Transport.exchange(http, prepared, timeoutOf(request), Effect.succeed)
+    return yield* exchange(prepared, timeoutOf(request), Effect.succeed)
   })
 
   const withQuery = (method: "GET" | "DELETE") => <A>(path: string, params?: Query, options?: CallOptions) =>
@@ -272,7 +347,8 @@ const make = Effect.gen(function*() {
     get: withQuery("GET"),
     delete: withQuery("DELETE"),
     post: withBody("POST"),
-    put: withBody("PUT")
+    put: withBody("PUT"),
+    withConsumerKey
   })
 })
 

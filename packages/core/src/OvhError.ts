@@ -96,6 +96,31 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("Inva
   }
 }
 
+/**
+ * The OAuth2 token endpoint gave no access token: the client id or secret is refused
+ * (`invalid_client`), the endpoint is unreachable or answered something else. Never holds the secret.
+ */
+export class OAuth2Failure extends Schema.TaggedError<OAuth2Failure>()("OAuth2Failure", {
+  /** Always `POST`: the failing request is the token request, shared by every call waiting for it. */
+  method: Schema.String,
+  /** The token URL. */
+  path: Schema.String,
+  /** HTTP status of the token endpoint's answer; 0 when there was none (network, timeout). */
+  status: Schema.Int,
+  /** The OAuth2 `error` code (`invalid_client`, `invalid_scope`...), when the endpoint sent one. */
+  errorCode: Schema.optionalKey(Schema.String),
+  /** The OAuth2 `error_description`, or what else went wrong. */
+  detail: Schema.String,
+  /** `X-Ovh-QueryID` of the token endpoint's answer, when it sent one. */
+  queryId: Schema.optionalKey(Schema.String)
+}) {
+  override get message() {
+    const code = this.errorCode === undefined ? "" : ` (${this.errorCode})`
+    const status = this.status === 0 ? "no answer" : `HTTP ${this.status}`
+    return `OAuth2 token request to ${this.path} failed, ${status}${code}: ${this.detail}`
+  }
+}
+
 /** A failure answered by the API with an HTTP status. */
 export type ApiFailure =
   | InvalidSignature
@@ -112,7 +137,7 @@ export type ApiFailure =
   | ApiError
 
 /** Every failure an `OvhClient` call can produce. */
-export type OvhError = ApiFailure | NetworkError | InvalidResponse
+export type OvhError = ApiFailure | NetworkError | InvalidResponse | OAuth2Failure
 
 /** Schema of {@link OvhError}, e.g. to send errors across a worker boundary. */
 export const OvhError = Schema.Union([
@@ -129,7 +154,8 @@ export const OvhError = Schema.Union([
   TooManyRequests,
   ApiError,
   NetworkError,
-  InvalidResponse
+  InvalidResponse,
+  OAuth2Failure
 ])
 
 /** The tags of {@link OvhError}. */
@@ -149,7 +175,8 @@ const TAGS: ReadonlySet<string> = new Set<Tag>([
   "TooManyRequests",
   "ApiError",
   "NetworkError",
-  "InvalidResponse"
+  "InvalidResponse",
+  "OAuth2Failure"
 ])
 
 /** Whether `u` is one of the {@link OvhError} classes. */
@@ -162,6 +189,8 @@ export const isTransient = (error: OvhError): boolean => {
     case "NetworkError":
     case "TooManyRequests":
       return true
+    case "OAuth2Failure":
+      return error.status === 0 || error.status === 429 || error.status >= 500
     case "ApiError":
       return error.status === 500 || error.status === 502 || error.status === 503 || error.status === 504
     default:

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 export * as Endpoint from "./Endpoint.ts"
+export * as OAuth2 from "./OAuth2.ts"
 export * as OvhClient from "./OvhClient.ts"
 export * as OvhConfig from "./OvhConfig.ts"
 export * as OvhError from "./OvhError.ts"

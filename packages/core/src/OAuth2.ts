@@ -1,0 +1,172 @@
+/**
+ * OAuth2 client credentials (service accounts): access tokens from the region's token endpoint,
+ * kept until shortly before they expire and renewed in a single flight, however many calls need
+ * one at once. `OvhClient` uses this module when the configuration holds `client_id` and
+ * `client_secret`; it is exported for programs that want a token for something else.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Redacted from "effect/Redacted"
+import type * as OvhConfig from "./OvhConfig.ts"
+import * as OvhError from "./OvhError.ts"
+import * as Transport from "./internal/transport.ts"
+
+/** An access token and the time it stops being accepted. */
+export interface Token {
+  readonly accessToken: Redacted.Redacted<string>
+  /** Unix time in milliseconds; `Infinity` when the endpoint gave no lifetime. */
+  readonly expiresAt: number
+}
+
+/** How long before its expiry a token is replaced: go-ovh and node-ovh use the same 10 s. */
+export const refreshMargin: Duration.Duration = Duration.seconds(10)
+
+/** The client-credentials grant, as the official clients send it: every scope of the account. */
+export const grant = { grant_type: "client_credentials", scope: "all" } as const
+
+// RFC 6749 §2.3.1: the id and secret are form-encoded before they go into the Basic header.
+const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, "+")
+
+const excerpt = (text: string, secret: string): string => {
+  const plain = text.replace(/\s+/g, " ").trim()
+  // an endpoint that echoes the request must not leak the secret into an error
+  const scrubbed = secret === "" ? plain : plain.split(secret).join("<redacted>")
+  return scrubbed.length > 200 ? scrubbed.slice(0, 200) + "…" : scrubbed
+}
+
+/**
+ * Asks `auth.tokenUrl` for a new access token: `POST` form `grant_type=client_credentials&scope=all`,
+ * the client id and secret in HTTP Basic authentication. Every failure is an `OAuth2Failure`.
+ */
+export const fetchToken = Effect.fnUntraced(function*(
+  http: HttpClient.HttpClient,
+  auth: Pick<OvhConfig.OAuth2Auth, "clientId" | "clientSecret" | "tokenUrl">,
+  options?: { readonly timeout?: Duration.Input | undefined }
+) {
+  const secret = Redacted.value(auth.clientSecret)
+  let queryId: string | undefined
+  const failure = (status: number, detail: string, errorCode?: string) =>
+    new OvhError.OAuth2Failure({
+      method: "POST",
+      path: auth.tokenUrl,
+      status,
+      detail: excerpt(detail, secret),
+      ...(errorCode !== undefined ? { errorCode } : {}),
+      ...(queryId !== undefined ? { queryId } : {})
+    })
+  const request = HttpClientRequest.post(auth.tokenUrl).pipe(
+    HttpClientRequest.basicAuth(formEncode(auth.clientId), Redacted.make(formEncode(secret))),
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.setHeader("user-agent", Transport.userAgent),
+    HttpClientRequest.bodyUrlParams(grant)
+  )
+  const timeout = Duration.fromInputUnsafe(options?.timeout ?? Duration.seconds(180))
+  const startedAt = yield* Clock.currentTimeMillis
+  const { status, text } = yield* http.execute(request).pipe(
+    Effect.flatMap((response) => {
+      queryId = (response.headers as Readonly<Record<string, string>>)["x-ovh-queryid"]
+      return Effect.map(response.text, (text) => ({ status: response.status, text }))
+    }),
+    // the request's headers hold the secret: keep only the message, which names the method and URL
+    Effect.mapError((error) => failure(0, error.message)),
+    Effect.timeoutOrElse({
+      duration: timeout,
+      orElse: () => Effect.fail(failure(0, `no complete answer within ${Duration.format(timeout)}`))
+    })
+  )
+  let body: Record<string, unknown> | undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
+  } catch {
+    body = undefined
+  }
+  if (status < 200 || status >= 300) {
+    const code = typeof body?.error === "string" ? body.error : undefined
+    const description = typeof body?.error_description === "string" ? body.error_description : undefined
+    return yield* failure(status, description ?? (text.trim() === "" ? "empty answer" : text), code)
+  }
+  const accessToken = body?.access_token
+  if (typeof accessToken !== "string" || accessToken === "") {
+    return yield* failure(status, `no access_token in the answer: ${body === undefined ? text : "a JSON object"}`)
+  }
+  const tokenType = body?.token_type
+  if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
+    return yield* failure(status, `unsupported token_type ${JSON.stringify(tokenType)}, expected Bearer`)
+  }
+  const expiresIn = Number(body?.expires_in)
+  return {
+    accessToken: Redacted.make(accessToken, { label: "access_token" }),
+    // counted from the request's start, so a slow answer cannot make a token look younger than it is
+    expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? startedAt + expiresIn * 1000 : Infinity
+  } satisfies Token
+})
+
+/** A token kept between calls. */
+export interface TokenCache {
+  /** A token valid for at least the refresh margin; fetched once for all the callers that need one at once. */
+  readonly get: Effect.Effect<Token, OvhError.OAuth2Failure>
+  /**
+   * A new token after the API refused `used`. Callers holding the same refused token share one fetch;
+   * a caller whose token was already replaced gets the replacement.
+   */
+  readonly renew: (used: Redacted.Redacted<string>) => Effect.Effect<Token, OvhError.OAuth2Failure>
+}
+
+/** A cache over `fetch`: failures are not kept, so the next caller tries again. */
+export const makeTokenCache = (
+  fetch: Effect.Effect<Token, OvhError.OAuth2Failure>,
+  options?: { readonly margin?: Duration.Input | undefined }
+): TokenCache => {
+  const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.margin ?? refreshMargin))
+  interface Cell {
+    readonly deferred: Deferred.Deferred<Token, OvhError.OAuth2Failure>
+    token: Token | undefined
+    refreshAt: number
+  }
+  let cell: Cell | undefined
+  const start = (): Effect.Effect<Token, OvhError.OAuth2Failure> => {
+    const mine: Cell = { deferred: Deferred.makeUnsafe<Token, OvhError.OAuth2Failure>(), token: undefined, refreshAt: 0 }
+    cell = mine
+    const learn = Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
+      fetch.pipe(
+        Effect.onExit((exit) => {
+          if (Exit.isSuccess(exit)) {
+            const token = exit.value
+            // a lifetime shorter than twice the margin would make every call fetch: renew at half-life then
+            const lifetime = token.expiresAt - startedAt
+            mine.token = token
+            mine.refreshAt = token.expiresAt - Math.min(margin, lifetime / 2)
+          } else if (cell === mine) {
+            cell = undefined
+          }
+          return Deferred.done(mine.deferred, exit)
+        })
+      ))
+    // detached, so an interrupted first caller does not strand the others waiting on the same fetch
+    return Effect.forkDetach(learn).pipe(Effect.andThen(Deferred.await(mine.deferred)))
+  }
+  const get = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const current = cell
+    if (current !== undefined && (current.token === undefined || now < current.refreshAt)) {
+      return Deferred.await(current.deferred)
+    }
+    return start()
+  })
+  const renew = (used: Redacted.Redacted<string>) =>
+    Effect.suspend(() => {
+      const current = cell
+      if (current?.token !== undefined && Redacted.value(current.token.accessToken) === Redacted.value(used)) {
+        return start()
+      }
+      return get
+    })
+  return { get, renew }
+}
