@@ -8,7 +8,7 @@
  */
 import { OvhClient } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Clock, Console, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Clock, Console, Duration, Effect, Option, Redacted, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 
@@ -58,13 +58,11 @@ export class NotValidated extends Schema.TaggedError<NotValidated>()("NotValidat
 }
 
 /** Options of {@link consumerKey}. */
-export interface Options<LE = never> {
+export interface Options {
   readonly rules: ReadonlyArray<AccessRule>
   readonly redirection: Option.Option<string>
   readonly timeout: Duration.Duration
   readonly interval: Duration.Duration
-  /** The client signing with a given consumer key (the configured application, another key). */
-  readonly withConsumerKey: (consumerKey: Redacted.Redacted<string>) => Layer.Layer<OvhClient.OvhClient, LE>
 }
 
 const countdown = (left: number) =>
@@ -99,7 +97,7 @@ const awaitValidation = (options: Pick<Options, "timeout" | "interval">) =>
   })
 
 /** Requests a consumer key, waits for its validation, then uses it. */
-export const consumerKey = <LE>(options: Options<LE>) =>
+export const consumerKey = (options: Options) =>
   Effect.gen(function*() {
     const client = yield* OvhClient.OvhClient
     // unsigned: only the application key identifies the caller
@@ -120,7 +118,10 @@ export const consumerKey = <LE>(options: Options<LE>) =>
         // a key without GET /me is still a good key: say so instead of failing
         Effect.catchTag("NotGranted", () => Effect.succeedNone)
       )
-    }).pipe(Effect.provide(options.withConsumerKey(key)))
+    }).pipe(
+      // the same application and transport, signing with the new key
+      Effect.provideService(OvhClient.OvhClient, yield* client.withConsumerKey(key))
+    )
 
     yield* Console.log(Option.match(me, {
       onNone: () => "Welcome! (this key may not read /me)",
@@ -165,9 +166,7 @@ const command = Command.make("consumer-key", {
     rules: input.recursive ? recursiveRules(methods, input.path) : rules(methods, input.path),
     redirection: input.redirection,
     timeout: input.timeout,
-    interval: input.interval,
-    // fresh: layers are shared by reference within a program, and this one must not be the configured client
-    withConsumerKey: (key) => Layer.fresh(NodeOvh.layer({ consumerKey: key }))
+    interval: input.interval
   })
 }).pipe(Command.withDescription("Request a consumer key, wait for its validation, and greet you with it"))
 
