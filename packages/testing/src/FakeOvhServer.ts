@@ -61,10 +61,14 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
   Effect.gen(function*() {
     const engine = yield* Engine.make(options)
     const context = yield* Effect.context<never>()
-    const run = Effect.runPromiseWith(context)
+    const run = Effect.runCallbackWith(context)
     const sockets = new Set<net.Socket>()
+    // Answers still running (a slow-response fault) are interrupted when the server closes.
+    const running = new Set<{ interrupt: () => void; done: boolean }>()
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const chunks: Array<Buffer> = []
+      req.on("error", () => req.socket.destroy())
+      res.on("error", () => req.socket.destroy())
       req.on("data", (chunk: Buffer) => chunks.push(chunk))
       req.on("end", () => {
         const headers: Record<string, string> = {}
@@ -79,13 +83,16 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
           body: Buffer.concat(chunks).toString("utf8"),
           remoteAddress: req.socket.remoteAddress
         }
-        run(engine.handle(raw)).then(
-          (outcome) => {
-            if (outcome._tag === "Drop") {
+        const entry = { interrupt: (): void => {}, done: false }
+        entry.interrupt = run(engine.handle(raw), {
+          onExit: (exit) => {
+            entry.done = true
+            running.delete(entry)
+            if (exit._tag === "Failure" || exit.value._tag === "Drop") {
               req.socket.destroy()
               return
             }
-            const { response } = outcome
+            const response = exit.value.response
             const { "x-ovh-queryid": queryId, ...rest } = response.headers
             res.writeHead(response.status, {
               ...rest,
@@ -93,9 +100,13 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
               ...(response.body === "" ? {} : { "content-length": Buffer.byteLength(response.body) })
             })
             res.end(response.body)
-          },
-          () => req.socket.destroy()
-        )
+          }
+        })
+        if (!entry.done) running.add(entry)
+        // A client that hangs up stops its answer too.
+        res.on("close", () => {
+          if (!entry.done) entry.interrupt()
+        })
       })
     }
     const server: http.Server | https.Server = certificate === undefined
@@ -117,6 +128,7 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
       }),
       () =>
         Effect.callback<void>((resume) => {
+          for (const entry of [...running]) entry.interrupt()
           for (const socket of sockets) socket.destroy()
           server.close(() => resume(Effect.void))
         })

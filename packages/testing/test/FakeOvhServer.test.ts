@@ -60,6 +60,13 @@ describe("FakeOvhServer", () => {
       assert.strictEqual(unavailable._tag === "ApiError" ? unavailable.status : 0, 503)
       yield* fake.failNext(FakeOvhApi.Fault.delay("50 millis"))
       assert.isObject(yield* client.get("/me"))
+      // a client that gives up hangs up, and the fake logs the call as unanswered
+      yield* fake.failNext(FakeOvhApi.Fault.delay("1 hour"))
+      const gaveUp = yield* Effect.flip(client.get("/me", undefined, { timeout: "100 millis" }))
+      assert.strictEqual(gaveUp._tag, "NetworkError")
+      yield* Effect.sleep("50 millis")
+      assert.strictEqual((yield* fake.calls).at(-1)!.status, 0)
+      assert.strictEqual(yield* fake.maxInFlight, 1)
     }).pipe(Effect.provide(FakeOvhServer.layer())))
 
   it.live("rejects requests signed for another URL", () =>
