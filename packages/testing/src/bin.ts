@@ -6,13 +6,17 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import * as Effect from "effect/Effect"
+import * as HttpServerError from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as FakeOvhApi from "./FakeOvhApi.ts"
 import * as FakeOvhServer from "./FakeOvhServer.ts"
 
-const usage = "usage: fake-ovh [--port <n>] [--seed <text>] [--data <file.json>] [--tls]"
+const usage = "usage: fake-ovh [--port <n>] [--seed <text>] [--data <file.json>] [--tls]\n" +
+  "  prints one JSON line (baseUrl, credentials; caFile with --tls), then serves until SIGINT/SIGTERM"
 
 const parseArgs = (argv: ReadonlyArray<string>) => {
   const out: { port?: number; seed?: string; data?: string; tls?: boolean } = {}
@@ -61,11 +65,23 @@ const main = Effect.gen(function*() {
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
     ...(data !== undefined ? { data } : {})
   }
-  const served = args.tls ? FakeOvhServer.layerTls(options) : FakeOvhServer.layer(options)
+  // With --tls, the throwaway certificate goes to a temporary file for NODE_EXTRA_CA_CERTS, removed at exit.
+  const certificate = args.tls ? yield* FakeOvhServer.selfSignedCertificate() : undefined
+  const caFile = certificate === undefined ? undefined : yield* Effect.acquireRelease(
+    Effect.sync(() => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-ca-"))
+      const file = path.join(dir, "ca.pem")
+      fs.writeFileSync(file, certificate.cert)
+      return file
+    }),
+    (file) => Effect.sync(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }))
+  )
+  const served = certificate !== undefined ? FakeOvhServer.layerTls({ ...options, certificate }) : FakeOvhServer.layer(options)
   yield* Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
     process.stdout.write(JSON.stringify({
       baseUrl: fake.baseUrl,
+      ...(caFile !== undefined ? { caFile } : {}),
       endpoint: fake.baseUrl,
       tokenUrl: fake.tokenUrl,
       applicationKey: fake.credentials.applicationKey,
@@ -80,7 +96,14 @@ const main = Effect.gen(function*() {
       process.once("SIGTERM", stop)
     })
   }).pipe(Effect.provide(Layer.fresh(served)))
-})
+}).pipe(
+  Effect.scoped,
+  Effect.mapError((error) =>
+    error instanceof HttpServerError.ServeError ? new Error(`cannot serve: ${describe(error.cause)}`) : error
+  )
+)
+
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 Effect.runPromise(main).then(
   () => process.exit(0),

@@ -1,10 +1,11 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Cause, Effect, type Exit, Layer } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
+import * as https from "node:https"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -69,6 +70,34 @@ describe("fake-ovh command", () => {
       assert.deepStrictEqual(yield* client.get("/me/bill"), ["B1"])
       child.kill("SIGTERM")
       assert.strictEqual(yield* exitOf(child), 0)
+    }), { timeout: 30_000 })
+
+  it.live("serves HTTPS with --tls and hands out the certificate to trust", () =>
+    Effect.gen(function*() {
+      const { child, ready } = yield* start(["--tls"])
+      const caFile = (ready as Ready & { caFile: string }).caFile
+      assert.match(ready.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+      const ca = fs.readFileSync(caFile, "utf8")
+      const time = yield* Effect.callback<string, Error>((resume) => {
+        https.get(ready.baseUrl + "/auth/time", { ca }, (res) => {
+          let body = ""
+          res.on("data", (chunk) => (body += chunk))
+          res.on("end", () => resume(Effect.succeed(body)))
+        }).on("error", (e) => resume(Effect.fail(e)))
+      })
+      assert.match(time, /^\d+$/)
+      child.kill("SIGTERM")
+      assert.strictEqual(yield* exitOf(child), 0)
+      assert.isFalse(fs.existsSync(caFile))
+    }), { timeout: 30_000 })
+
+  it.live("fails with a clear message when the port is taken", () =>
+    Effect.gen(function*() {
+      const first = yield* start([])
+      const port = new URL(first.ready.baseUrl).port
+      const exit = yield* Effect.exit(start(["--port", port]))
+      assert.isTrue(exit._tag === "Failure")
+      assert.include(String(Cause.squash((exit as Exit.Failure<unknown, Error>).cause)), "cannot serve")
     }), { timeout: 30_000 })
 
   it.live("derives the same credentials from the same seed", () =>
