@@ -5,7 +5,7 @@
  *
  * The fake stands in for the user where a human would act: it validates new consumer keys a
  * moment after they are requested, and takes a few seconds to open a KVM session.
- * Exits with 0 only when every example succeeded.
+ * Exits with 0 only when every example succeeded. `--only welcome,bills` runs a subset.
  */
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
@@ -34,6 +34,12 @@ export const examples: ReadonlyArray<{ readonly name: string; readonly args: Rea
   { name: "credentials", args: [] },
   { name: "kvm", args: ["--server", DemoAccount.serverRows[0]![0], "--ip", "203.0.113.7", "--interval", "1"] }
 ]
+
+const only = (() => {
+  const i = process.argv.indexOf("--only")
+  return i < 0 ? undefined : new Set((process.argv[i + 1] ?? "").split(",").filter((n) => n !== ""))
+})()
+const selected = only === undefined ? examples : examples.filter((e) => only.has(e.name))
 
 const runExample = (name: string, args: ReadonlyArray<string>, env: Record<string, string>) =>
   Effect.callback<number>((resume) => {
@@ -64,9 +70,14 @@ const program = Effect.gen(function*() {
   }
   console.log(`fake OVHcloud API on ${fake.baseUrl} (nothing leaves this machine)\n`)
   const failed: Array<string> = []
-  for (const [index, example] of examples.entries()) {
+  if (selected.length === 0) {
+    console.log(`no example matches --only; the examples are: ${[...new Set(examples.map((e) => e.name))].join(", ")}`)
+    process.exitCode = 2
+    return
+  }
+  for (const [index, example] of selected.entries()) {
     const line = `pnpm example ${example.name} ${example.args.join(" ")}`.trimEnd()
-    console.log(`== [${index + 1}/${examples.length}] ${line}`)
+    console.log(`== [${index + 1}/${selected.length}] ${line}`)
     const t0 = Date.now()
     const code = yield* runExample(example.name, example.args, env)
     if (code !== 0) failed.push(line)
@@ -74,7 +85,7 @@ const program = Effect.gen(function*() {
   }
   const calls = yield* fake.calls
   console.log(
-    `${examples.length - failed.length}/${examples.length} examples succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+    `${selected.length - failed.length}/${selected.length} examples succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
       `the fake API answered ${calls.length} requests`
   )
   if (failed.length > 0) {
