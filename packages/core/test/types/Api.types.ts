@@ -1,0 +1,91 @@
+/**
+ * Type-level tests of the typed API, checked by `tsc -b` (never run): expected types and, on each
+ * `@ts-expect-error` line, an expected compile error.
+ */
+import type { Api } from "@effect-ovh/core"
+import type { Effect } from "effect"
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+const expect = <T extends true>(_: T): void => undefined
+declare const api: Api.Service
+type Success<E> = E extends Effect.Effect<infer A, infer _E, infer _R> ? A : never
+
+// A GET with a path parameter has the response model's type.
+const bill = api.get("/me/bill/{billId}", { billId: "FR123" })
+expect<Equal<Success<typeof bill>, Api.V1.billing.Bill>>(true)
+expect<Equal<Api.Response<"GET", "/me/bill/{billId}">, Api.V1.billing.Bill>>(true)
+
+// Lists of ids, with optional query filters.
+const bills = api.get("/me/bill", { "date.from": "2024-01-01" })
+expect<Equal<Success<typeof bills>, ReadonlyArray<string>>>(true)
+api.get("/me/bill")
+
+// Enums are literal unions, long numbers, datetime strings, nullable properties `| null`.
+declare const b: Api.V1.billing.Bill
+expect<Equal<typeof b.date, string>>(true)
+expect<Equal<typeof b.priceWithTax.value, number>>(true)
+expect<Equal<Api.V1.order.CurrencyCodeEnum extends string ? true : false, true>>(true)
+declare const me: Api.V1.nichandle.Nichandle
+expect<Equal<"EUR" extends typeof me.currency.code ? true : false, true>>(true)
+
+// Generics: complexType.UnitAndValue<double>.
+declare const uv: Api.V1.complexType.UnitAndValue<number>
+expect<Equal<typeof uv.value, number>>(true)
+
+// A POST with named body fields: path and body parameters in one object.
+api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: false })
+// @ts-expect-error the body field `localCopy` is a boolean
+api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: "no" })
+// @ts-expect-error `to` is required
+api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", localCopy: false })
+
+// An unknown path.
+// @ts-expect-error no such path
+api.get("/me/bills/{billId}", { billId: "x" })
+// A known path under another method.
+// @ts-expect-error /me/bill has no DELETE
+api.delete("/me/bill")
+// A missing path parameter.
+// @ts-expect-error billId is missing
+api.get("/me/bill/{billId}", {})
+// @ts-expect-error parameters are required
+api.get("/me/bill/{billId}")
+// A path parameter of the wrong type (long).
+// @ts-expect-error id is a number
+api.get("/me/contact/{contactId}", { contactId: "12" })
+api.get("/me/contact/{contactId}", { contactId: 12 })
+// An unknown parameter.
+// @ts-expect-error no such parameter
+api.get("/me/bill/{billId}", { billId: "x", foo: 1 })
+// @ts-expect-error /me takes no parameters
+api.get("/me", { foo: 1 })
+
+// A whole-model body: its writable properties, flattened next to the path parameters.
+api.put("/me", { firstname: "Ada" })
+// @ts-expect-error nichandle is read-only, so not a body field
+api.put("/me", { nichandle: "xx1234-ovh" })
+
+// v2 paths under /v2, their pagination headers are not parameters.
+const policies = api.get("/v2/iam/policy", { details: true })
+expect<Equal<Success<typeof policies>, ReadonlyArray<Api.V2.iam.policy.Response>>>(true)
+// @ts-expect-error pagination is a header, not a parameter
+api.get("/v2/iam/policy", { "X-Pagination-Size": 10 })
+api.get("/v2/iam/policy", undefined, { headers: { "X-Pagination-Size": "10" } })
+// @ts-expect-error a v2 path without its prefix
+api.get("/iam/policy")
+
+// Map-typed query parameters (`iamTags`).
+api.get("/v2/okms/resource", { iamTags: { env: [{ operator: "EQ", value: "prod" }] } })
+// @ts-expect-error unknown operator
+api.get("/v2/okms/resource", { iamTags: { env: [{ operator: "IS", value: "prod" }] } })
+
+// POST/PUT query parameters go under `$query`.
+api.post("/hosting/web/{serviceName}/cdn/domain/{domainName}/purge", {
+  serviceName: "x",
+  domainName: "example.com",
+  $query: { pattern: "/img", patternType: "folder" }
+})
+
+// void responses
+const removed = api.delete("/domain/zone/{zoneName}/record/{id}", { zoneName: "example.com", id: 1 })
+expect<Equal<Success<typeof removed>, void>>(true)

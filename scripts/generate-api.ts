@@ -1,0 +1,556 @@
+/**
+ * Generates the typed API of `@effect-ovh/core` from the OVHcloud API descriptions (v1 and v2).
+ *
+ *   node scripts/generate-api.ts [--schemas <dir>] [--out <dir>]
+ *
+ * The schema folder holds `v1/` and `v2/`; it defaults to `OVH_API_SCHEMAS`, then `../shared/ovh-api`
+ * beside the repository root. The output (default `packages/core/src/generated`) is not committed.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+
+const argValue = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const schemaDir = path.resolve(
+  argValue("--schemas") ?? (process.env["OVH_API_SCHEMAS"] || path.join(root, "..", "shared", "ovh-api"))
+)
+const outDir = path.resolve(argValue("--out") ?? path.join(root, "packages", "core", "src", "generated"))
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Schema format
+
+interface RawParameter {
+  readonly name?: string
+  readonly paramType: "path" | "query" | "body" | "header"
+  readonly dataType: string
+  readonly fullType?: string
+  readonly required?: boolean
+  readonly description?: string
+}
+interface RawOperation {
+  readonly httpMethod: string
+  readonly parameters: ReadonlyArray<RawParameter>
+  readonly responseType: string
+  readonly noAuthentication?: boolean
+  readonly description?: string
+  readonly apiStatus?: {
+    readonly value: string
+    readonly deprecatedDate?: string
+    readonly deletionDate?: string
+    readonly replacement?: string
+  }
+  readonly iamActions?: ReadonlyArray<string | { readonly name: string; readonly required?: boolean }>
+}
+interface RawProperty {
+  type: string
+  fullType?: string
+  canBeNull?: boolean
+  readOnly?: boolean
+  required?: boolean
+  description?: string
+}
+interface RawModel {
+  readonly id?: string
+  readonly namespace?: string
+  readonly description?: string
+  enum?: Array<string | number>
+  readonly enumType?: string
+  readonly generics?: ReadonlyArray<string>
+  properties?: Record<string, RawProperty>
+}
+interface RawFile {
+  readonly apis?: ReadonlyArray<{ readonly path: string; readonly operations: ReadonlyArray<RawOperation> }>
+  readonly models?: Readonly<Record<string, RawModel>>
+}
+
+type Type =
+  | { readonly _tag: "Array"; readonly item: Type }
+  | { readonly _tag: "Map"; readonly value: Type }
+  | { readonly _tag: "Named"; readonly name: string; readonly args: ReadonlyArray<Type> }
+
+const splitArgs = (text: string): Array<string> => {
+  const out: Array<string> = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === "<") depth++
+    else if (c === ">") depth--
+    else if (c === "," && depth === 0) {
+      out.push(text.slice(start, i))
+      start = i + 1
+    }
+  }
+  out.push(text.slice(start))
+  return out.map((s) => s.trim())
+}
+
+/** A type as written in the schemas; `coreTypes.AccountId:string` is an alias of its base, after the colon. */
+const parseType = (text: string): Type => {
+  let t = text.trim()
+  const colon = t.lastIndexOf(":")
+  if (colon > 0 && !t.includes("<")) t = t.slice(colon + 1)
+  if (t.endsWith("[]")) return { _tag: "Array", item: parseType(t.slice(0, -2)) }
+  // Go-style `[]T`, as in `map[string][]T`.
+  if (t.startsWith("[]")) return { _tag: "Array", item: parseType(t.slice(2)) }
+  if (t.startsWith("map[")) return { _tag: "Map", value: parseType(t.slice(t.indexOf("]") + 1)) }
+  const lt = t.indexOf("<")
+  if (lt > 0 && t.endsWith(">")) return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parseType) }
+  return { _tag: "Named", name: t, args: [] }
+}
+
+const showType = (type: Type): string =>
+  type._tag === "Array"
+    ? showType(type.item) + "[]"
+    : type._tag === "Map"
+    ? "map[string]" + showType(type.value)
+    : type.args.length === 0
+    ? type.name
+    : `${type.name}<${type.args.map(showType).join(",")}>`
+
+const PRIMITIVES: Record<string, string> = {
+  string: "string", text: "string", password: "string", datetime: "string", date: "string", time: "string",
+  duration: "string", ip: "string", ipBlock: "string", ipv4: "string", ipv6: "string", ipv4Block: "string",
+  ipv6Block: "string", ipInterface: "string", macAddress: "string", phoneNumber: "string",
+  internationalPhoneNumber: "string", uuid: "string", long: "number", int: "number", double: "number",
+  float: "number", boolean: "boolean", any: "unknown", object: "unknown", void: "void"
+}
+
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function " +
+    "if import in instanceof new null return super switch this throw true try typeof var void while with implements " +
+    "interface let package private protected public static yield any boolean number string symbol type namespace " +
+    "declare module never unknown object")
+    .split(" ")
+)
+const ident = (name: string): string => {
+  const safe = name.replace(/[^A-Za-z0-9_$]/g, "_")
+  return /^\d/.test(safe) ? "_" + safe : RESERVED.has(safe) ? safe + "_" : safe
+}
+const propKey = (name: string): string => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name))
+const docText = (text: string): string => text.replace(/\*\//g, "*\\/").replace(/\r/g, "")
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Loading and merging
+
+interface Operation {
+  readonly version: "v1" | "v2"
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
+  /** The path as the typed API spells it (`/v2/...` for v2). */
+  readonly path: string
+  readonly op: RawOperation
+}
+
+interface VersionSet {
+  readonly version: "v1" | "v2"
+  readonly models: Map<string, RawModel>
+  readonly operations: Array<Operation>
+}
+
+/** Merges a model defined in several files: enums and properties are unioned, nullability widened. */
+const mergeModel = (into: RawModel, other: RawModel, known: (t: string) => boolean): void => {
+  if (into.enum !== undefined && other.enum !== undefined) {
+    for (const v of other.enum) if (!into.enum.includes(v)) into.enum.push(v)
+    return
+  }
+  if (into.properties === undefined || other.properties === undefined) return
+  for (const [name, prop] of Object.entries(other.properties)) {
+    const mine = into.properties[name]
+    if (mine === undefined) {
+      into.properties[name] = { ...prop }
+      continue
+    }
+    if (prop.canBeNull) mine.canBeNull = true
+    if (!prop.readOnly) mine.readOnly = false
+    if (!prop.required) mine.required = false
+    const myType = mine.fullType ?? mine.type
+    if (!known(myType) && known(prop.fullType ?? prop.type)) {
+      mine.type = prop.type
+      if (prop.fullType !== undefined) mine.fullType = prop.fullType
+    }
+  }
+}
+
+const load = (version: "v1" | "v2"): VersionSet => {
+  const dir = path.join(schemaDir, version)
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("_")).sort()
+  const raw = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as RawFile)
+  const models = new Map<string, RawModel>()
+  const pending: Array<[string, RawModel]> = []
+  for (const file of raw) {
+    for (const [id, model] of Object.entries(file.models ?? {})) {
+      const base = id.includes("<") ? id.slice(0, id.indexOf("<")) : id
+      // `complexType.UnitAndValue<long>` entries are instances of the generic model: the generic one is kept.
+      if (id.includes("<") && model.generics === undefined) continue
+      if (id.includes("<") && !/<[A-Z]>$/.test(id)) continue
+      const copy: RawModel = JSON.parse(JSON.stringify(model))
+      if (models.has(base)) pending.push([base, copy])
+      else models.set(base, copy)
+    }
+  }
+  const known = (text: string): boolean => {
+    const walk = (t: Type): boolean =>
+      t._tag === "Array" ? walk(t.item) : t._tag === "Map" ? walk(t.value) :
+      (t.name in PRIMITIVES || /^[A-Z]$/.test(t.name) || models.has(t.name)) && t.args.every(walk)
+    return walk(parseType(text))
+  }
+  for (const [id, model] of pending) mergeModel(models.get(id)!, model, known)
+  const operations: Array<Operation> = []
+  const seen = new Set<string>()
+  for (const file of raw) {
+    for (const api of file.apis ?? []) {
+      for (const op of api.operations) {
+        const method = op.httpMethod.toUpperCase() as Operation["method"]
+        const p = version === "v2" ? "/v2" + api.path : api.path
+        const key = `${method} ${p}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        operations.push({ version, method, path: p, op })
+      }
+    }
+  }
+  return { version, models, operations }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// TypeScript types
+
+type Mode = "out" | "in"
+
+const modelRef = (id: string): { readonly ns: Array<string>; readonly name: string } => {
+  const parts = id.split(".")
+  return { ns: parts.slice(0, -1).map(ident), name: ident(parts[parts.length - 1]!) }
+}
+const qualified = (alias: string, id: string): string => {
+  const { ns, name } = modelRef(id)
+  return [alias, ...ns, name].join(".")
+}
+
+class Emitter {
+  readonly set: VersionSet
+  /** Object models that need an input interface (reachable from request bodies). */
+  readonly inputs = new Set<string>()
+  unknownTypes = new Set<string>()
+
+  constructor(set: VersionSet) {
+    this.set = set
+  }
+
+  isObjectModel(id: string): boolean {
+    const m = this.set.models.get(id)
+    return m !== undefined && m.enum === undefined
+  }
+
+  markInput(type: Type): void {
+    if (type._tag === "Array") return this.markInput(type.item)
+    if (type._tag === "Map") return this.markInput(type.value)
+    type.args.forEach((a) => this.markInput(a))
+    if (!this.isObjectModel(type.name) || this.inputs.has(type.name)) return
+    this.inputs.add(type.name)
+    const props = Object.values(this.set.models.get(type.name)!.properties ?? {})
+    const allReadOnly = props.every((p) => p.readOnly)
+    for (const prop of props) {
+      if (!prop.readOnly || allReadOnly) this.markInput(parseType(prop.fullType ?? prop.type))
+    }
+  }
+
+  /** The TypeScript type of a schema type; models are referenced through the `$`/`$In` self-imports. */
+  ts(type: Type, mode: Mode, generics: ReadonlyArray<string> = []): string {
+    switch (type._tag) {
+      case "Array": {
+        const item = this.ts(type.item, mode, generics)
+        return `ReadonlyArray<${item}>`
+      }
+      case "Map":
+        return `{ readonly [key: string]: ${this.ts(type.value, mode, generics)} }`
+    }
+    if (generics.includes(type.name)) return type.name
+    const prim = PRIMITIVES[type.name]
+    if (prim !== undefined) return prim
+    const model = this.set.models.get(type.name)
+    if (model === undefined) {
+      if (!type.name.includes(".") && !/^[A-Z]$/.test(type.name)) return "string"
+      this.unknownTypes.add(type.name)
+      return "unknown"
+    }
+    const args = model.generics === undefined
+      ? ""
+      : `<${model.generics.map((_, i) => type.args[i] ? this.ts(type.args[i]!, mode, generics) : "unknown").join(", ")}>`
+    if (model.enum !== undefined) return qualified("$", type.name)
+    return qualified(mode === "in" ? "$In" : "$", type.name) + args
+  }
+
+  enumType(model: RawModel): string {
+    if (model.enum === undefined || model.enum.length === 0) return model.enumType === "long" ? "number" : "string"
+    return model.enum.map((v) => (model.enumType === "long" ? String(Number(v)) : JSON.stringify(String(v)))).join(" | ")
+  }
+
+  /** `models.ts` (mode out) or `inputs.ts` (mode in): nested `declare namespace`s, one per model namespace. */
+  modelsFile(mode: Mode): string {
+    interface Node {
+      readonly children: Map<string, Node>
+      readonly decls: Array<string>
+    }
+    const tree: Node = { children: new Map(), decls: [] }
+    const ids = [...this.set.models.keys()].sort()
+    for (const id of ids) {
+      const model = this.set.models.get(id)!
+      if (mode === "in" && (model.enum !== undefined || !this.inputs.has(id))) continue
+      const { ns, name } = modelRef(id)
+      let node = tree
+      for (const seg of ns) {
+        let next = node.children.get(seg)
+        if (next === undefined) {
+          next = { children: new Map(), decls: [] }
+          node.children.set(seg, next)
+        }
+        node = next
+      }
+      const doc = model.description ? `/** ${docText(model.description)} */\n` : ""
+      if (model.enum !== undefined) {
+        node.decls.push(`${doc}export type ${name} = ${this.enumType(model)}`)
+        continue
+      }
+      const generics = model.generics ?? []
+      const params = generics.length ? `<${generics.join(", ")}>` : ""
+      const lines: Array<string> = []
+      // A model used as input whose properties are all read-only (e.g. `iam.resource.TagFilter`) keeps them all.
+      const allReadOnly = Object.values(model.properties ?? {}).every((p) => p.readOnly)
+      for (const [pname, prop] of Object.entries(model.properties ?? {})) {
+        if (mode === "in" && prop.readOnly && !allReadOnly) continue
+        const t = this.ts(parseType(prop.fullType ?? prop.type), mode, generics)
+        const nullable = prop.canBeNull ? " | null" : ""
+        const optional = mode === "in" ? (allReadOnly ? !!prop.canBeNull : !prop.required) : !!prop.canBeNull
+        const pdoc = prop.description ? `/** ${docText(prop.description)} */\n` : ""
+        lines.push(`${pdoc}readonly ${propKey(pname)}${optional ? "?" : ""}: ${t}${nullable}`)
+      }
+      node.decls.push(`${doc}export interface ${name}${params} {\n${lines.join("\n")}\n}`)
+    }
+    const render = (node: Node, indent: string): string => {
+      const out: Array<string> = []
+      for (const d of node.decls) out.push(d.split("\n").map((l) => indent + l).join("\n"))
+      for (const [seg, child] of [...node.children].sort(([a], [b]) => a.localeCompare(b))) {
+        out.push(`${indent}export namespace ${seg} {\n${render(child, indent + "  ")}\n${indent}}`)
+      }
+      return out.join("\n")
+    }
+    const header = mode === "out"
+      ? `import type * as $ from "./models.ts"\n`
+      : `import type * as $ from "./models.ts"\nimport type * as $In from "./inputs.ts"\n`
+    const body = [...tree.children].sort(([a], [b]) => a.localeCompare(b))
+      .map(([seg, child]) => `export declare namespace ${seg} {\n${render(child, "  ")}\n}`)
+      .join("\n")
+    const index = mode === "out"
+      ? "\n/** Every non-generic model by id. */\nexport interface Index {\n" +
+        ids.filter((id) => this.set.models.get(id)!.generics === undefined)
+          .map((id) => `  ${JSON.stringify(id)}: ${qualified("$", id)}`).join("\n") + "\n}\n"
+      : "\nexport {}\n"
+    return `// Generated by scripts/generate-api.ts from the ${this.set.version} API descriptions. Do not edit.\n` +
+      header + tree.decls.map((d) => d + "\n").join("") + body + index
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Operations
+
+const opDoc = (o: Operation): string => {
+  const lines: Array<string> = []
+  if (o.op.description) lines.push(docText(o.op.description), "")
+  const status = o.op.apiStatus?.value ?? "PRODUCTION"
+  lines.push(`Status: ${status}${o.op.noAuthentication ? " · no authentication (send with `{ needAuth: false }`)" : ""}`)
+  const actions = (o.op.iamActions ?? []).map((a) =>
+    typeof a === "string" ? a : a.required === false ? `${a.name} (optional)` : a.name
+  )
+  if (actions.length) lines.push(`IAM actions: ${actions.map((a) => "`" + a + "`").join(", ")}`)
+  if (status === "DEPRECATED") {
+    const s = o.op.apiStatus!
+    const parts = [
+      s.deprecatedDate ? `deprecated since ${s.deprecatedDate.slice(0, 10)}` : "deprecated",
+      s.deletionDate ? `deleted on ${s.deletionDate.slice(0, 10)}` : undefined,
+      s.replacement ? `use \`${o.version === "v2" ? "/v2" : ""}${s.replacement}\` instead` : undefined
+    ].filter((p) => p !== undefined)
+    lines.push(`@deprecated ${parts.join("; ")}`)
+  }
+  return `/**\n${lines.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */`
+}
+
+interface OpInfo {
+  readonly entry: string
+  readonly required: boolean
+}
+
+const operationEntry = (emitter: Emitter, o: Operation, alias: string): OpInfo => {
+  const fields: Array<string> = []
+  let required = false
+  const pathNames = [...o.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)
+  const declared = new Map(o.op.parameters.filter((p) => p.paramType === "path").map((p) => [p.name!, p]))
+  const taken = new Set<string>()
+  const ts = (p: RawParameter, mode: Mode) => {
+    const text = p.fullType ?? p.dataType
+    const t = emitter.ts(parseType(text), mode).replaceAll("$In.", alias + "In.").replaceAll("$.", alias + ".")
+    return t
+  }
+  for (const name of pathNames) {
+    const p = declared.get(name)
+    const t = p === undefined ? "string" : ts(p, "out")
+    fields.push(`readonly ${propKey(name)}: ${t}`)
+    taken.add(name)
+    required = true
+  }
+  const isBodyMethod = o.method === "POST" || o.method === "PUT"
+  const queries: Array<string> = []
+  let queryRequired = false
+  for (const p of o.op.parameters) {
+    if (p.paramType === "query" && p.name) {
+      const field = `readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`
+      if (isBodyMethod) {
+        queries.push(field)
+        if (p.required) queryRequired = true
+      } else {
+        fields.push(field)
+        taken.add(p.name)
+        if (p.required) required = true
+      }
+    }
+  }
+  if (queries.length) {
+    fields.push(`/** Query-string parameters of this ${o.method}. */\nreadonly $query${queryRequired ? "" : "?"}: { ${queries.join("; ")} }`)
+    if (queryRequired) required = true
+  }
+  const intersections: Array<string> = []
+  for (const p of o.op.parameters) {
+    if (p.paramType !== "body") continue
+    if (p.name) {
+      if (taken.has(p.name)) continue
+      const pdoc = p.description ? `/** ${docText(p.description)} */\n` : ""
+      fields.push(`${pdoc}readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`)
+      if (p.required) required = true
+      continue
+    }
+    const type = parseType(p.fullType ?? p.dataType)
+    const objectBody = type._tag === "Named" && emitter.isObjectModel(type.name)
+    if (objectBody) {
+      const model = emitter.set.models.get((type as { name: string }).name)!
+      const omit = Object.keys(model.properties ?? {}).filter((k) => taken.has(k))
+      const t = ts(p, "in")
+      intersections.push(omit.length ? `Omit<${t}, ${omit.map((k) => JSON.stringify(k)).join(" | ")}>` : t)
+      if (Object.values(model.properties ?? {}).some((q) => q.required && !q.readOnly)) required = true
+    } else {
+      fields.push(`/** The request body. */\nreadonly $body${p.required === false ? "?" : ""}: ${ts(p, "in")}`)
+      if (p.required !== false) required = true
+    }
+  }
+  const own = fields.length === 0 && intersections.length === 0
+    ? "NoParams"
+    : [fields.length ? `{\n${fields.join("\n")}\n}` : undefined, ...intersections].filter((x) => x !== undefined).join(" & ")
+  const response = emitter.ts(parseType(o.op.responseType), "out").replaceAll("$.", alias + ".")
+  return {
+    entry: `${opDoc(o)}\n${JSON.stringify(o.path)}: {\nreadonly p: ${own}\nreadonly r: ${response}\nreadonly q: ${required}\n}`,
+    required
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Effect Schemas (as lazily built descriptions)
+
+const schemasFile = (set: VersionSet): string => {
+  const lines: Array<string> = []
+  for (const id of [...set.models.keys()].sort()) {
+    const model = set.models.get(id)!
+    if (model.enum !== undefined) {
+      const values = model.enumType === "long" ? model.enum.map((v) => Number(v)) : model.enum.map(String)
+      lines.push(`  ${JSON.stringify(id)}: () => literals(${JSON.stringify(values)}),`)
+      continue
+    }
+    const generics = model.generics ?? []
+    const fields = Object.entries(model.properties ?? {}).map(([name, prop]) => {
+      const t = showType(parseType(prop.fullType ?? prop.type))
+      const generic = generics.length ? ", g" : ""
+      return `${JSON.stringify(name)}: ${prop.canBeNull ? "nullable(" : ""}t(${JSON.stringify(t)}${generic})${prop.canBeNull ? ")" : ""}`
+    })
+    const args = generics.length ? `(g)` : `()`
+    lines.push(`  ${JSON.stringify(id)}: ${args} => struct({ ${fields.join(", ")} }),`)
+  }
+  const generic = [...set.models.entries()].filter(([, m]) => m.generics).map(([id, m]) => [id, m.generics])
+  return `// Generated by scripts/generate-api.ts from the ${set.version} API descriptions. Do not edit.\n` +
+    `import { literals, nullable, struct, type Builders, type TypeOf } from "../../internal/apiSchema.ts"\n\n` +
+    `/** Generic models and the names of their type parameters. */\n` +
+    `export const generics: Readonly<Record<string, ReadonlyArray<string>>> = ${JSON.stringify(Object.fromEntries(generic))}\n\n` +
+    `/** How to build the Effect Schema of each model; \`t\` resolves a property's type. */\n` +
+    `export const models = (t: TypeOf): Builders => ({\n${lines.join("\n")}\n})\n`
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Main
+
+const write = (file: string, text: string): void => {
+  const full = path.join(outDir, file)
+  fs.mkdirSync(path.dirname(full), { recursive: true })
+  fs.writeFileSync(full, text)
+}
+
+const started = Date.now()
+if (!fs.existsSync(path.join(schemaDir, "v1"))) {
+  console.error(`generate-api: no API descriptions in ${schemaDir} (set OVH_API_SCHEMAS or pass --schemas <dir>)`)
+  process.exit(1)
+}
+const sets = (["v1", "v2"] as const).filter((v) => fs.existsSync(path.join(schemaDir, v))).map(load)
+fs.rmSync(outDir, { recursive: true, force: true })
+
+const byMethod: Record<Operation["method"], Array<string>> = { GET: [], POST: [], PUT: [], DELETE: [] }
+const responses: Record<string, string> = {}
+let operationCount = 0
+const unknown = new Set<string>()
+for (const set of sets) {
+  const emitter = new Emitter(set)
+  for (const o of set.operations) {
+    for (const p of o.op.parameters) if (p.paramType !== "path") emitter.markInput(parseType(p.fullType ?? p.dataType))
+  }
+  const alias = set.version === "v1" ? "V1" : "V2"
+  for (const o of set.operations) {
+    byMethod[o.method].push(operationEntry(emitter, o, alias).entry)
+    responses[`${o.method} ${o.path}`] = `${set.version}:${showType(parseType(o.op.responseType))}`
+    operationCount++
+  }
+  write(`${set.version}/models.ts`, emitter.modelsFile("out"))
+  write(`${set.version}/inputs.ts`, emitter.modelsFile("in"))
+  write(`${set.version}/schemas.ts`, schemasFile(set))
+  emitter.unknownTypes.forEach((t) => unknown.add(`${set.version}:${t}`))
+}
+
+const imports = sets.map((s) => {
+  const a = s.version === "v1" ? "V1" : "V2"
+  return `import type * as ${a} from "./${s.version}/models.ts"\nimport type * as ${a}In from "./${s.version}/inputs.ts"\n`
+}).join("")
+const methodName = { GET: "Get", POST: "Post", PUT: "Put", DELETE: "Delete" } as const
+write(
+  "operations.ts",
+  `// Generated by scripts/generate-api.ts. Do not edit.\n${imports}\n` +
+    `/** An operation without parameters. */\nexport type NoParams = { readonly [key: string]: never }\n\n` +
+    (Object.keys(byMethod) as Array<Operation["method"]>).map((m) =>
+      `/** Every ${m} operation by path: \`p\` its parameters, \`r\` its response, \`q\` whether parameters are required. */\n` +
+      `export interface ${methodName[m]} {\n${byMethod[m].join("\n")}\n}\n`
+    ).join("\n")
+)
+write(
+  "responses.ts",
+  `// Generated by scripts/generate-api.ts. Do not edit.\n` +
+    `/** The response type of every operation, by \`METHOD path\`, as \`version:type\`. */\n` +
+    `export const responses: Readonly<Record<string, string>> = ${JSON.stringify(responses, null, 0)}\n`
+)
+write(
+  "README.md",
+  `Generated by \`node scripts/generate-api.ts\` from ${path.relative(root, schemaDir) || schemaDir}. Not committed.\n`
+)
+
+console.log(
+  `generate-api: ${operationCount} operations, ${sets.map((s) => `${s.version} ${s.models.size} models`).join(", ")} ` +
+    `-> ${path.relative(root, outDir)} in ${Date.now() - started} ms` +
+    (unknown.size ? ` (${unknown.size} undefined model ids typed as unknown)` : "")
+)
