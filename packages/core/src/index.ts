@@ -5,10 +5,12 @@
  * @since 0.1.0
  */
 export * as Endpoint from "./Endpoint.ts"
+export * as FanOut from "./FanOut.ts"
 export * as OAuth2 from "./OAuth2.ts"
 export * as OvhClient from "./OvhClient.ts"
 export * as OvhConfig from "./OvhConfig.ts"
 export * as OvhError from "./OvhError.ts"
+export * as Pagination from "./Pagination.ts"
 export * as Signature from "./Signature.ts"
 export * as TimeDelta from "./TimeDelta.ts"
 export * as Api from "./Api.ts"

@@ -11,6 +11,7 @@ import * as Signature from "@effect-ovh/core/Signature"
 import type * as FakeOvhApi from "../FakeOvhApi.ts"
 import * as Schemas from "./schemas.ts"
 import * as Types from "./types.ts"
+import * as V2 from "./v2.ts"
 
 /** A request as received: `url` is absolute and exactly as the client sent it. */
 export interface RawRequest {
@@ -110,6 +111,7 @@ export const make = (options: FakeOvhApi.Options) =>
     const schemas = Schemas.forDirectory(options.schemas)
     const seedText = String(options.seed ?? "effect-ovh")
     const generator = new Types.Generator(schemas, seedText)
+    const v2 = V2.make({ v1Directory: schemas.directory, seed: seedText })
     const window = options.timeWindow ?? 180
     let latency: Duration.Input | undefined = options.latency
     const tokenLifetime = options.tokenLifetime ?? 3600
@@ -333,6 +335,7 @@ export const make = (options: FakeOvhApi.Options) =>
 
     const seedValue = (path: string, value: unknown) => {
       const p = normalize(path)
+      if (V2.owns(p)) return v2.seed(p, value)
       deleted.delete(p)
       const info = isCollection(p)
       if (info !== undefined && Array.isArray(value)) {
@@ -815,6 +818,7 @@ export const make = (options: FakeOvhApi.Options) =>
         const method = request.method.toUpperCase()
         if (url.pathname === "/auth/oauth2/token") return { reply: tokenReply(request, now), template: undefined }
         if (url.pathname === "/auth/" && method === "GET") return { reply: validationPage(url, now), template: undefined }
+        if (V2.owns(url.pathname)) return v2.answer(request, url, now, authenticate)
         const apiPath = url.pathname.startsWith("/1.0/") || url.pathname.startsWith("/v1/") || url.pathname === "/1.0"
           ? normalize(url.pathname)
           : undefined
