@@ -349,7 +349,9 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
       case "PUT":
       case "DELETE": {
         if (!exists(p)) return notFound(p)
-        const current = resourceAt(p, match, load()!.operation(match.api.path, "GET")?.operation.responseType ?? type)
+        // The stored state as it is: a write does not count as the read that lets pending tasks finish.
+        const current = resources.get(p) ??
+          resourceAt(p, match, load()!.operation(match.api.path, "GET")?.operation.responseType ?? type)
         const resource = current !== null && typeof current === "object" && !Array.isArray(current) ? current as Resource : {}
         const given = body !== null && typeof body === "object" && !Array.isArray(body) ? body as Resource : {}
         const sentChecksum = given["checksum"]
