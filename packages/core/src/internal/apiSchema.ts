@@ -22,6 +22,9 @@ export const literals = (values: ReadonlyArray<string | number>): Schema.Top =>
 /** A property that may be `null` or absent. */
 export const nullable = (schema: Schema.Top): Schema.Top => Schema.optionalKey(Schema.NullOr(schema as Schema.Codec<unknown>))
 
+/** A property some definitions of its model lack. */
+export const optional = (schema: Schema.Top): Schema.Top => Schema.optionalKey(schema as Schema.Codec<unknown>)
+
 const isDate = (s: string) => !Number.isNaN(Date.parse(s))
 const DateString = Schema.String.check(Schema.makeFilter(isDate, { expected: "a date" }))
 
