@@ -126,7 +126,7 @@ describe("FakeOvhApi v2", () => {
     Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
       const unsigned = yield* Effect.flip(client.get("/v2/vrackServices/resource", undefined, { needAuth: false }))
-      assert.strictEqual(unsigned.status, 401)
+      assert.strictEqual(unsigned._tag, "NotCredential")
       const unknown = yield* Effect.flip(client.get("/v2/nothing/here"))
       assert.strictEqual(unknown._tag, "ResourceNotFound")
       const index = yield* client.get<{ apis: ReadonlyArray<{ path: string }> }>("/v2/")
