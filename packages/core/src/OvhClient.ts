@@ -12,10 +12,13 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Endpoint from "./Endpoint.ts"
 import * as OAuth2 from "./OAuth2.ts"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
+import * as RateLimiter from "./RateLimiter.ts"
+import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
 import * as TimeDelta from "./TimeDelta.ts"
 import * as Transport from "./internal/transport.ts"
@@ -41,8 +44,15 @@ export interface CallOptions {
   readonly needAuth?: boolean | undefined
   /** Extra request headers (e.g. `X-Ovh-Nic`); authentication headers are written over them. */
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** This call's timeout, instead of the client's. */
+  /** This call's timeout, instead of the client's: it bounds each attempt and interrupts its request. */
   readonly timeout?: Duration.Input | undefined
+  /**
+   * This call's retries, on top of the client's policy: a `Schedule`, changes to the policy
+   * (`{ idempotent: true }` lets a POST be sent again), or `false` for a single attempt.
+   */
+  readonly retry?: RetryPolicy.Retry | undefined
+  /** The route's template (`/me/bill/{billId}`), recorded on the call's span. */
+  readonly template?: string | undefined
 }
 
 /** A full request. */
@@ -98,6 +108,16 @@ export interface Service {
   ) => Effect.Effect<Service, OvhError.InvalidKey>
 }
 
+/** Options of a client's layer: its resilience defaults. */
+export interface Options {
+  /** The client's retry policy (default `RetryPolicy.defaultPolicy`); `{ idempotent: true }` retries POST too. */
+  readonly retry?: RetryPolicy.Retry | undefined
+  /** The client-wide retry budget (default `RetryPolicy.defaultBudget`); `false` for none. */
+  readonly retryBudget?: RetryPolicy.BudgetOptions | false | undefined
+  /** The per-call timeout, instead of the configured one (`OVH_TIMEOUT`, default 180 s). */
+  readonly timeout?: Duration.Input | undefined
+}
+
 /** The client in scope. */
 export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ovh/core/OvhClient") {
   /** The client over the `HttpClient`, `OvhConfig` and `TimeDelta` in context. */
@@ -106,6 +126,12 @@ export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ov
     never,
     OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient
   > = Layer.effect(OvhClient, Effect.suspend(() => make))
+
+  /** Like `layer`, with resilience options (retry policy, retry budget, timeout). */
+  static readonly layerWith = (
+    options: Options
+  ): Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =>
+    Layer.effect(OvhClient, Effect.suspend(() => makeWith(options))).pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
 
   /** The client, learning the server time itself. Needs an `HttpClient` and `OvhConfig`. */
   static readonly layer: Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =
@@ -172,11 +198,14 @@ export const urlOf = (baseUrl: string, path: string, query?: Query): string => {
   return new URL(raw).href
 }
 
-const make: Effect.Effect<
+const makeWith = (
+  options: Options,
+  shared?: { readonly budget: RetryPolicy.Budget }
+): Effect.Effect<
   OvhClient["Service"],
   never,
   OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient
-> = Effect.gen(function*() {
+> => Effect.gen(function*() {
   const settings = yield* OvhConfig.OvhConfig
   const timeDelta = yield* TimeDelta.TimeDelta
   const http = yield* HttpClient.HttpClient
@@ -294,7 +323,7 @@ const make: Effect.Effect<
           }`
         })
       )
-      : make.pipe(
+      : makeWith(options, { budget }).pipe(
         Effect.provideService(OvhConfig.OvhConfig, {
           ...settings,
           auth: {
@@ -308,29 +337,120 @@ const make: Effect.Effect<
         Effect.provideService(HttpClient.HttpClient, http)
       )
 
-  const timeoutOf = (request: Request) =>
-    request.timeout === undefined ? settings.timeout : Duration.fromInputUnsafe(request.timeout)
+  const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
+  const budget = shared?.budget ??
+    (options.retryBudget === false ? RetryPolicy.unlimitedBudget : RetryPolicy.makeBudget(options.retryBudget))
+  const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter)
+  const limit = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Option.isSome(limiter) ? limiter.value.limit(effect) : effect
+  const clientTimeout = options.timeout === undefined ? settings.timeout : Duration.fromInputUnsafe(options.timeout)
 
-  const send = Effect.fn("OvhClient.send")(function*<A>(request: Request) {
-    yield* Effect.annotateCurrentSpan({ "ovh.method": request.method, "ovh.path": request.path })
-    const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-    const reply = yield* exchange(prepared, timeoutOf(request), Transport.readJson(prepared)).pipe(
-      Effect.tapError((error) =>
-        "queryId" in error && error.queryId !== undefined
-          ? Effect.annotateCurrentSpan({ "ovh.query_id": error.queryId })
-          : Effect.void
+  const timeoutOf = (request: Request) =>
+    request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
+
+  // Only requests signed with the server time can be spoiled by a skewed clock.
+  const signsWithTime = (request: Request) =>
+    auth._tag === "ApplicationKey" && request.needAuth !== false && Option.isSome(auth.consumerKey)
+
+  const isClockRejection = (error: OvhError.OvhError) =>
+    error._tag === "InvalidSignature" || (error._tag === "BadParameters" && error.errorCode === "QUERY_TIME_OUT")
+
+  /** One request on the wire: through the limiter, signed once its turn comes, bounded by the timeout. */
+  const sendOnce = (request: Request) =>
+    limit(Effect.gen(function*() {
+      const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
+      return yield* exchange(prepared, timeoutOf(request), Transport.readJson(prepared))
+    }))
+
+  /**
+   * One attempt. When the API refuses the timestamp or the signature, the server time is learned
+   * again (one `/auth/time` however many calls fail together) and the request sent once more, even a
+   * POST: the API refused it before acting on it. At most once per call.
+   */
+  const attemptOnce = (request: Request, attempt: number, state: { resynced: boolean }) =>
+    Effect.gen(function*() {
+      const generation = signsWithTime(request) && !state.resynced ? (yield* timeDelta.sample).generation : undefined
+      const first = yield* Effect.result(sendOnce(request))
+      if (Result.isSuccess(first)) return first.success
+      const error = first.failure
+      if (generation === undefined || !isClockRejection(error)) return yield* Effect.fail(error)
+      state.resynced = true
+      yield* Effect.logDebug(`${request.method} ${request.path}: ${error._tag}, learning the server time again`)
+      yield* Effect.annotateCurrentSpan({ "ovh.time_resync": true })
+      yield* timeDelta.resync(generation)
+      return yield* Effect.mapError(
+        sendOnce(request),
+        (again): OvhError.OvhError => again._tag === "InvalidSignature" ? explainSignature(again) : again
       )
+    }).pipe(
+      Effect.tap((reply) =>
+        Effect.andThen(
+          Effect.annotateCurrentSpan({
+            "http.response.status_code": reply.status,
+            ...(reply.queryId !== undefined ? { "ovh.query_id": reply.queryId } : {})
+          }),
+          Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${reply.status}`).pipe(
+            Effect.annotateLogs(logFields(request, attempt, reply.queryId))
+          )
+        )
+      ),
+      Effect.tapError((error) =>
+        Effect.andThen(
+          Effect.annotateCurrentSpan(errorAttributes(error)),
+          Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${error._tag}`).pipe(
+            Effect.annotateLogs(logFields(request, attempt, queryIdOf(error)))
+          )
+        )
+      ),
+      Effect.withSpan("OvhClient.attempt", { attributes: { "ovh.attempt": attempt } })
     )
-    yield* Effect.annotateCurrentSpan({ "http.response.status_code": reply.status, ...(reply.queryId ? { "ovh.query_id": reply.queryId } : {}) })
-    return reply as Transport.Reply<A>
-  })
+
+  const send = <A>(request: Request): Effect.Effect<Reply<A>, OvhError.OvhError> => {
+    const method = request.method.toUpperCase()
+    return Effect.gen(function*() {
+      const resolved = yield* RetryPolicy.resolve(clientPolicy, method, request.retry)
+      const state = { resynced: false }
+      let attempts = 0
+      const reply = yield* RetryPolicy.run({
+        method,
+        path: request.path,
+        resolved,
+        budget,
+        attempt: (n) => {
+          attempts = n
+          return attemptOnce(request, n, state)
+        },
+        onRetry: ({ attempt, delay, error }) =>
+          Effect.logDebug(
+            `${method} ${request.path}: ${error._tag} at attempt ${attempt}, retrying in ${Duration.format(delay)}`
+          ).pipe(Effect.annotateLogs(logFields(request, attempt, queryIdOf(error))))
+      }).pipe(Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan({ "ovh.attempts": attempts }))))
+      yield* Effect.annotateCurrentSpan({
+        "http.response.status_code": reply.status,
+        ...(reply.queryId !== undefined ? { "ovh.query_id": reply.queryId } : {})
+      })
+      return reply as Transport.Reply<A>
+    }).pipe(
+      Effect.tapError((error) => Effect.annotateCurrentSpan(errorAttributes(error))),
+      Effect.withSpan(`OvhClient.${method.toLowerCase()}`, {
+        attributes: {
+          "http.request.method": method,
+          "ovh.method": method,
+          "ovh.path": request.path,
+          ...(request.template !== undefined ? { "url.template": request.template } : {})
+        }
+      })
+    )
+  }
 
   const call = <A>(request: Request): Effect.Effect<A, OvhError.OvhError> =>
     Effect.map(send<A>(request), (reply) => reply.body)
 
   const raw = Effect.fn("OvhClient.raw")(function*(request: Request) {
-    const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-    return yield* exchange(prepared, timeoutOf(request), Effect.succeed)
+    return yield* limit(Effect.gen(function*() {
+      const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
+      return yield* exchange(prepared, timeoutOf(request), Effect.succeed)
+    }))
   })
 
   const withQuery = (method: "GET" | "DELETE") => <A>(path: string, params?: Query, options?: CallOptions) =>
@@ -352,3 +472,47 @@ const make: Effect.Effect<
   })
 })
 
+
+const make = makeWith({})
+
+const queryIdOf = (error: OvhError.OvhError): string | undefined =>
+  error._tag === "RetryBudgetExhausted"
+    ? queryIdOf(error.lastFailure)
+    : "queryId" in error
+    ? error.queryId
+    : undefined
+
+const errorAttributes = (error: OvhError.OvhError): Record<string, unknown> => {
+  const queryId = queryIdOf(error)
+  const status = "status" in error ? error.status : undefined
+  return {
+    "error.type": error._tag,
+    ...(status !== undefined && status > 0 ? { "http.response.status_code": status } : {}),
+    ...(queryId !== undefined ? { "ovh.query_id": queryId } : {})
+  }
+}
+
+const logFields = (request: Request, attempt: number, queryId: string | undefined): Record<string, unknown> => ({
+  "ovh.method": request.method,
+  "ovh.path": request.path,
+  "ovh.attempt": attempt,
+  ...(queryId !== undefined ? { "ovh.query_id": queryId } : {})
+})
+
+/** What a signature still refused right after re-learning the server time leaves as causes. */
+export const signatureHint = "the clock is ruled out: the server time was just learned again and the request " +
+  "signed anew. Likely causes: the application secret or the consumer key does not belong to this application " +
+  "key, or a proxy rewrites the URL (scheme, host, path or query) before it reaches the API"
+
+const explainSignature = (error: OvhError.InvalidSignature): OvhError.InvalidSignature =>
+  new OvhError.InvalidSignature({
+    status: error.status,
+    method: error.method,
+    path: error.path,
+    message: `${error.message}; ${signatureHint}`,
+    hint: signatureHint,
+    ...(error.errorCode !== undefined ? { errorCode: error.errorCode } : {}),
+    ...(error.errorClass !== undefined ? { errorClass: error.errorClass } : {}),
+    ...(error.queryId !== undefined ? { queryId: error.queryId } : {}),
+    ...(error.details !== undefined ? { details: error.details } : {})
+  })

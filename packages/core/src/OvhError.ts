@@ -121,6 +121,43 @@ export class OAuth2Failure extends Schema.TaggedError<OAuth2Failure>()("OAuth2Fa
   }
 }
 
+/** The failures a call can end with before the retry budget steps in. */
+const Attempted = Schema.Union([
+  InvalidSignature,
+  BadParameters,
+  InvalidKey,
+  InvalidCredential,
+  NotCredential,
+  NotGranted,
+  Forbidden,
+  ResourceNotFound,
+  ResourceConflict,
+  ResourceExpired,
+  TooManyRequests,
+  ApiError,
+  NetworkError,
+  InvalidResponse,
+  OAuth2Failure
+])
+
+/**
+ * A transient failure that was not retried because the client's retry budget is empty: too many
+ * calls are failing at once, so retrying them would only add load. `lastFailure` is what the call met.
+ */
+export class RetryBudgetExhausted extends Schema.TaggedError<RetryBudgetExhausted>()("RetryBudgetExhausted", {
+  method: Schema.String,
+  path: Schema.String,
+  /** Requests sent for this call. */
+  attempts: Schema.Int,
+  lastFailure: Attempted
+}) {
+  override get message() {
+    return `${this.method} ${this.path}: not retried, the client's retry budget is empty (too many failing calls) ` +
+      `after ${this.attempts} attempt${this.attempts === 1 ? "" : "s"}; last failure: ${this.lastFailure._tag}` +
+      `${"status" in this.lastFailure && this.lastFailure.status > 0 ? ` (${this.lastFailure.status})` : ""}: ${this.lastFailure.message}`
+  }
+}
+
 /** A failure answered by the API with an HTTP status. */
 export type ApiFailure =
   | InvalidSignature
@@ -137,7 +174,7 @@ export type ApiFailure =
   | ApiError
 
 /** Every failure an `OvhClient` call can produce. */
-export type OvhError = ApiFailure | NetworkError | InvalidResponse | OAuth2Failure
+export type OvhError = ApiFailure | NetworkError | InvalidResponse | OAuth2Failure | RetryBudgetExhausted
 
 /** Schema of {@link OvhError}, e.g. to send errors across a worker boundary. */
 export const OvhError = Schema.Union([
@@ -155,7 +192,8 @@ export const OvhError = Schema.Union([
   ApiError,
   NetworkError,
   InvalidResponse,
-  OAuth2Failure
+  OAuth2Failure,
+  RetryBudgetExhausted
 ])
 
 /** The tags of {@link OvhError}. */
@@ -176,7 +214,8 @@ const TAGS: ReadonlySet<string> = new Set<Tag>([
   "ApiError",
   "NetworkError",
   "InvalidResponse",
-  "OAuth2Failure"
+  "OAuth2Failure",
+  "RetryBudgetExhausted"
 ])
 
 /** Whether `u` is one of the {@link OvhError} classes. */
