@@ -3,33 +3,27 @@
  * `"%12s (%s): %10s --> %s"` (id, date, price with tax, PDF link).
  *
  * The list is one call; the details are one call per bill, sent `--concurrency` at a time.
+ * Calls go through the typed API: paths, parameters and answers are checked at compile time.
  * Needs `GET /me/bill` and `GET /me/bill/*`.
  */
-import { OvhClient } from "@effect-ovh/core"
+import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect } from "effect"
+import { Console, Effect, Layer } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 
-interface Bill {
-  readonly billId: string
-  readonly date: string
-  readonly pdfUrl: string
-  readonly priceWithTax: { readonly text: string }
-}
-
 /** One bill as python-ovh's example prints it. */
-export const formatBill = (bill: Bill): string =>
+export const formatBill = (bill: Api.V1.billing.Bill): string =>
   `${bill.billId.padStart(12)} (${bill.date}): ${bill.priceWithTax.text.padStart(10)} --> ${bill.pdfUrl}`
 
 /** Fetches every bill, at most `concurrency` requests in flight, and prints them in the list's order. */
 export const bills = (options: { readonly concurrency: number }) =>
   Effect.gen(function*() {
-    const client = yield* OvhClient.OvhClient
-    const ids = yield* client.get<ReadonlyArray<string>>("/me/bill")
+    const api = yield* Api.Api
+    const ids = yield* api.get("/me/bill")
     const details = yield* Effect.forEach(
       ids,
-      (id) => client.get<Bill>(`/me/bill/${encodeURIComponent(id)}`),
+      (billId) => api.get("/me/bill/{billId}", { billId }),
       { concurrency: options.concurrency }
     )
     for (const bill of details) yield* Console.log(formatBill(bill))
@@ -47,4 +41,4 @@ const command = Command.make("bills", {
   )
 }, bills).pipe(Command.withDescription("List your bills: id, date, price with tax and PDF link"))
 
-runCommand(command, NodeOvh.layer())
+runCommand(command, Api.Api.layer.pipe(Layer.provideMerge(NodeOvh.layer())))

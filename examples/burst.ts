@@ -2,22 +2,14 @@
  * `pnpm example burst --datacenter sbg1`: enables network burst on every dedicated server of a
  * datacenter, python-ovh's example, reporting each server.
  *
- * Needs `GET /dedicated/server`, `GET /dedicated/server/*` and `PUT /dedicated/server/*`.
+ * Calls go through the typed API. Needs `GET /dedicated/server`, `GET /dedicated/server/*` and
+ * `PUT /dedicated/server/*`.
  */
-import { OvhClient } from "@effect-ovh/core"
+import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect, Layer, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
-
-interface Server {
-  readonly name: string
-  readonly datacenter: string
-}
-
-interface Burst {
-  readonly status: "active" | "inactive" | "inactiveLocked"
-}
 
 /** Some servers of the datacenter could not get burst enabled. */
 export class BurstFailed extends Schema.TaggedError<BurstFailed>()("BurstFailed", {
@@ -31,11 +23,11 @@ export class BurstFailed extends Schema.TaggedError<BurstFailed>()("BurstFailed"
 /** Enables burst on the servers of `datacenter`; details are fetched `concurrency` at a time. */
 export const burst = (options: { readonly datacenter: string; readonly concurrency: number }) =>
   Effect.gen(function*() {
-    const client = yield* OvhClient.OvhClient
-    const names = yield* client.get<ReadonlyArray<string>>("/dedicated/server")
+    const api = yield* Api.Api
+    const names = yield* api.get("/dedicated/server")
     const servers = yield* Effect.forEach(
       names,
-      (name) => client.get<Server>(`/dedicated/server/${encodeURIComponent(name)}`),
+      (serviceName) => api.get("/dedicated/server/{serviceName}", { serviceName }),
       { concurrency: options.concurrency }
     )
     const failed: Array<string> = []
@@ -45,13 +37,13 @@ export const burst = (options: { readonly datacenter: string; readonly concurren
         yield* Console.log(`${server.name}: in ${server.datacenter}, skipped`)
         continue
       }
-      const path = `/dedicated/server/${encodeURIComponent(server.name)}/burst`
-      const current = yield* client.get<Burst>(path)
+      const serviceName = server.name
+      const current = yield* api.get("/dedicated/server/{serviceName}/burst", { serviceName })
       if (current.status === "active") {
         yield* Console.log(`${server.name}: burst already active`)
         continue
       }
-      const outcome = yield* client.put(path, { status: "active" }).pipe(
+      const outcome = yield* api.put("/dedicated/server/{serviceName}/burst", { serviceName, status: "active" }).pipe(
         Effect.as("burst enabled"),
         // one server refusing must not stop the others
         Effect.catchTags({
@@ -81,4 +73,4 @@ const command = Command.make("burst", {
   )
 }, burst).pipe(Command.withDescription("Enable network burst on every dedicated server of a datacenter"))
 
-runCommand(command, NodeOvh.layer())
+runCommand(command, Api.Api.layer.pipe(Layer.provideMerge(NodeOvh.layer())))

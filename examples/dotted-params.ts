@@ -1,19 +1,20 @@
 /**
  * `pnpm example dotted-params --from 2026-01-01 --to 2026-07-01`: the bills of a period, through
  * the API's dotted query parameters `date.from` and `date.to` (python-ovh passes them with
- * `**{"date.from": ...}`; here they are ordinary keys). Needs `GET /me/bill`.
+ * `**{"date.from": ...}`; here they are ordinary keys, and the typed API knows them).
+ * Needs `GET /me/bill`.
  */
-import { OvhClient } from "@effect-ovh/core"
+import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect, Layer, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 
 /** Lists the ids of the bills issued between `from` and `to`. */
 export const billsBetween = (options: { readonly from: string; readonly to: string }) =>
   Effect.gen(function*() {
-    const client = yield* OvhClient.OvhClient
-    const ids = yield* client.get<ReadonlyArray<string>>("/me/bill", {
+    const api = yield* Api.Api
+    const ids = yield* api.get("/me/bill", {
       "date.from": options.from,
       "date.to": options.to
     })
@@ -36,4 +37,4 @@ const command = Command.make("dotted-params", {
   Command.withDescription("List the bills issued between two dates (GET /me/bill?date.from=...&date.to=...)")
 )
 
-runCommand(command, NodeOvh.layer())
+runCommand(command, Api.Api.layer.pipe(Layer.provideMerge(NodeOvh.layer())))

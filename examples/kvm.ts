@@ -3,18 +3,13 @@
  * dedicated server for one IP address, waits until the session is ready, saves it as a Java Web
  * Start file and says how to open it (python-ovh's KVM example).
  *
- * Needs `POST /dedicated/server/*` and `GET /dedicated/server/*`.
+ * Calls go through the typed API. Needs `POST /dedicated/server/*` and `GET /dedicated/server/*`.
  */
-import { OvhClient } from "@effect-ovh/core"
+import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Clock, Console, Duration, Effect, FileSystem, Option, Path, Schema } from "effect"
+import { Clock, Console, Duration, Effect, FileSystem, Layer, Option, Path, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
-
-interface Access {
-  readonly value: string
-  readonly expiration: string
-}
 
 /** The session was not ready in time. */
 export class KvmNotReady extends Schema.TaggedError<KvmNotReady>()("KvmNotReady", {
@@ -39,15 +34,25 @@ export interface Options {
 /** Requests the session, polls until it is there, writes the JNLP file. */
 export const kvm = (options: Options) =>
   Effect.gen(function*() {
-    const client = yield* OvhClient.OvhClient
-    const base = `/dedicated/server/${encodeURIComponent(options.server)}/features/ipmi`
-    yield* client.post(`${base}/access`, { ipToAllow: options.ip, ttl: Number(options.ttl), type: "kvmipJnlp" })
+    const api = yield* Api.Api
+    const serviceName = options.server
+    yield* api.post("/dedicated/server/{serviceName}/features/ipmi/access", {
+      serviceName,
+      ipToAllow: options.ip,
+      ttl: Number(options.ttl) as Api.V1.dedicated.server.CacheTTLEnum,
+      type: "kvmipJnlp"
+    })
     yield* Console.log(`KVM access for ${options.ip} on ${options.server} requested for ${options.ttl} min`)
 
     const start = yield* Clock.currentTimeMillis
     const deadline = start + Duration.toMillis(options.timeout)
-    const poll = client.get<Access>(`${base}/access`, { type: "kvmipJnlp" }).pipe(
-      Effect.map(Option.some),
+    const poll = api.get("/dedicated/server/{serviceName}/features/ipmi/access", { serviceName, type: "kvmipJnlp" }).pipe(
+      // the session is there once the access holds a value
+      Effect.map((access) =>
+        typeof access.value === "string" && access.value !== ""
+          ? Option.some({ jnlp: access.value, expiration: access.expiration ?? "the end of its time to live" })
+          : Option.none()
+      ),
       // until the API's task is done, the access does not exist yet
       Effect.catchTag("ResourceNotFound", () => Effect.succeedNone)
     )
@@ -62,7 +67,7 @@ export const kvm = (options: Options) =>
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const file = path.resolve(options.output)
-    yield* fs.writeFileString(file, access.value.value)
+    yield* fs.writeFileString(file, access.value.jnlp)
     yield* Console.log(`ready, valid until ${access.value.expiration}`)
     yield* Console.log(`saved to ${path.basename(file)}; open it with: javaws ${path.basename(file)}`)
   })
@@ -97,4 +102,4 @@ const command = Command.make("kvm", {
   interval: seconds("interval", 5, "How often to check, in seconds")
 }, kvm).pipe(Command.withDescription("Open an IPMI KVM session on a dedicated server for one IP address"))
 
-runCommand(command, NodeOvh.layer())
+runCommand(command, Api.Api.layer.pipe(Layer.provideMerge(NodeOvh.layer())))
