@@ -46,4 +46,20 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "expected a date as YYYY-MM-DD")
     }))
+
+  // last: the route it adds stays for the rest of the block
+  it.effect("bills skips a bill removed between the list and its details, and says so", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.route({ method: "GET", path: "/me/bill/FR49245590" }, () =>
+        Effect.succeed({ status: 404, body: { message: "The requested object (billId = FR49245590) does not exist" } }))
+      const result = yield* runWith(fake, "bills")
+      assert.strictEqual(result.code, 0, result.stderr)
+      assert.strictEqual(
+        result.stderr,
+        "skipped bill FR49245590: ResourceNotFound: The requested object (billId = FR49245590) does not exist\n"
+      )
+      assert.notInclude(result.stdout, "FR49245590")
+      assert.strictEqual(result.stdout.trimEnd().split("\n").at(-1), `${billRows.length - 1} bills`)
+    }))
 })
