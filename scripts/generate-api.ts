@@ -331,7 +331,7 @@ class Emitter {
         const nullable = prop.canBeNull ? " | null" : ""
         const optional = mode === "in"
           ? (allReadOnly ? !!prop.canBeNull : !prop.required)
-          : !!prop.canBeNull || !!prop.optional
+          : !!prop.canBeNull || !!prop.optional || (this.set.version === "v2" && !prop.required)
         const pdoc = prop.description ? `/** ${docText(prop.description)} */\n` : ""
         lines.push(`${pdoc}readonly ${propKey(pname)}${optional ? "?" : ""}: ${t}${nullable}`)
       }
@@ -477,7 +477,8 @@ const schemasFile = (set: VersionSet): string => {
     const fields = Object.entries(model.properties ?? {}).map(([name, prop]) => {
       const t = showType(parseType(prop.fullType ?? prop.type))
       const generic = generics.length ? ", g" : ""
-      const wrap = prop.canBeNull ? "nullable" : prop.optional ? "optional" : ""
+      // v1 answers carry every property (null when allowed); v2 marks the ones always present `required`.
+      const wrap = prop.canBeNull ? "nullable" : prop.optional || (set.version === "v2" && !prop.required) ? "optional" : ""
       return `${JSON.stringify(name)}: ${wrap}${wrap ? "(" : ""}t(${JSON.stringify(t)}${generic})${wrap ? ")" : ""}`
     })
     const args = generics.length ? `(g)` : `()`

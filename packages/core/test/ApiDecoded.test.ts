@@ -157,6 +157,47 @@ const generate = (type: string, depth = 0, bindings: ReadonlyMap<string, string>
   return out
 }
 
+/**
+ * Why a decoding failed, when the fake's answer is at fault: it copies path parameters into identity
+ * properties (`name`, `id`, `alias`) whatever their declared type, and stops generating below a
+ * nesting depth of 5 (leaving keys out or `null`), and mirrors a v2 `targetSpec` into `currentState`.
+ */
+const fakeQuirk = (
+  raw: unknown,
+  message: string,
+  params: Readonly<Record<string, unknown>>
+): "identity" | "depth" | "mirror" | undefined => {
+  const at = /\n\s*at (.*)$/.exec(message)?.[1] ?? ""
+  const keys = [...at.matchAll(/\[("([^"]*)"|\d+)\]/g)].map((m) => m[2] ?? Number(m[1]))
+  let value: unknown = raw
+  for (const key of keys) value = value === null || typeof value !== "object" ? undefined : (value as never)[key]
+  if (value !== undefined && Object.values(params).map(String).includes(String(value))) return "identity"
+  if (keys[keys.length - 1] === "id" && typeof value === "string") return "identity"
+  // v2: the fake mirrors `targetSpec` into `currentState`, whose models sometimes differ.
+  if (keys.includes("currentState")) {
+    let spec: unknown = raw
+    for (const key of keys.map((k) => (k === "currentState" ? "targetSpec" : k))) {
+      spec = spec === null || typeof spec !== "object" ? undefined : (spec as never)[key]
+    }
+    if (spec !== undefined && spec === value) return "mirror"
+  }
+  if (keys.filter((k) => typeof k === "string").length >= 5 && (value === undefined || value === null)) return "depth"
+  return undefined
+}
+
+type Decoding = (path: string, params: object) => Effect.Effect<unknown, { _tag: string; message: string }>
+
+/** Decodes `GET template` through the fake: "ok", a fake quirk, or the failure message. */
+const decodeGet = Effect.fnUntraced(function*(template: string, params: Record<string, unknown>) {
+  const decoded = yield* ApiDecoded.ApiDecoded
+  const plain = yield* Api.Api
+  const result = yield* Effect.result((decoded.get as Decoding)(template, params))
+  if (result._tag === "Success") return "ok" as const
+  if (result.failure._tag !== "InvalidResponse") return "unanswered" as const
+  const raw = yield* Effect.orDie(plain.client.get(Api.request("GET", template, params).path))
+  return fakeQuirk(raw, result.failure.message, params) ?? `${template}: ${result.failure.message}`
+})
+
 const TestLayer = Layer.mergeAll(
   ApiDecoded.ApiDecoded.layer,
   Api.Api.layer
@@ -177,34 +218,39 @@ describe("ApiDecoded", () => {
 
   it.effect("decodes the fake's generated answers for a sample of v1 GETs across every root", () =>
     Effect.gen(function*() {
-      const api = yield* ApiDecoded.ApiDecoded
-      const plain = yield* Api.Api
+      const outcomes = new Map<string, number>()
       const failures: Array<string> = []
-      let decoded = 0
-      let identityClashes = 0
       for (const { op, path: template } of v1Sample) {
-        const params = paramsOf(v1Models, template, op)
-        const result = yield* Effect.result(
-          (api.get as (p: string, q: object) => Effect.Effect<unknown, { _tag: string; message: string }>)(template, params)
-        )
-        if (result._tag === "Failure") {
-          // The fake answers only what its routes know; a decoding failure is what this test is about.
-          if (result.failure._tag !== "InvalidResponse") continue
-          // The fake copies path parameters into the resource's identity properties (`name`, `id`...),
-          // whatever their declared type: our sample values are not always of that type.
-          const field = /at \["([^"]+)"\]$/.exec(result.failure.message)?.[1]
-          const raw = yield* Effect.orDie(plain.client.get<Record<string, unknown>>(Api.request("GET", template, params).path))
-          if (field !== undefined && Object.values(params).includes(raw[field])) {
-            identityClashes++
-            continue
-          }
-          failures.push(`${template}: ${result.failure.message}`)
-        } else decoded++
+        const outcome = yield* decodeGet(template, paramsOf(v1Models, template, op))
+        if (outcome.startsWith("/")) failures.push(outcome)
+        else outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
       }
+      const decoded = outcomes.get("ok") ?? 0
+      const identityClashes = outcomes.get("identity") ?? 0
       assert.deepStrictEqual(failures, [])
       assert.isAtLeast(decoded, Math.floor(v1Sample.length * 0.9))
       assert.isAtLeast(decoded, 200)
       assert.isAtMost(identityClashes, 10)
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("decodes the fake's generated answers for every v2 GET", () =>
+    Effect.gen(function*() {
+      const outcomes = new Map<string, number>()
+      const failures: Array<string> = []
+      for (const file of v2Files) {
+        for (const entry of file.apis ?? []) {
+          for (const op of entry.operations.filter((o) => o.httpMethod === "GET")) {
+            const template = "/v2" + entry.path
+            const outcome = yield* decodeGet(template, paramsOf(v2Models, template, op))
+            if (outcome.startsWith("/")) failures.push(outcome)
+            else outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
+          }
+        }
+      }
+      const decoded = outcomes.get("ok") ?? 0
+      assert.isAtMost(142 - decoded, 15)
+      assert.deepStrictEqual(failures, [])
+      assert.isAtLeast(decoded, 130)
     }).pipe(Effect.provide(TestLayer)))
 
   it("decodes generated values for every v2 GET, and for their responses on every other method", () => {
