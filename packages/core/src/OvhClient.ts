@@ -7,6 +7,7 @@
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
@@ -360,7 +361,7 @@ const makeWith = (
     limit(Effect.gen(function*() {
       const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
       return yield* exchange(prepared, timeoutOf(request), Transport.readJson(prepared))
-    }))
+    })).pipe(redactSecretHeaders)
 
   /**
    * One attempt. When the API refuses the timestamp or the signature, the server time is learned
@@ -422,7 +423,7 @@ const makeWith = (
         },
         onRetry: ({ attempt, delay, error }) =>
           Effect.logDebug(
-            `${method} ${request.path}: ${error._tag} at attempt ${attempt}, retrying in ${Duration.format(delay)}`
+            `${method} ${request.path}: ${error._tag} at attempt ${attempt}, retrying in ${Math.round(Duration.toMillis(delay))}ms`
           ).pipe(Effect.annotateLogs(logFields(request, attempt, queryIdOf(error))))
       }).pipe(Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan({ "ovh.attempts": attempts }))))
       yield* Effect.annotateCurrentSpan({
@@ -450,7 +451,7 @@ const makeWith = (
     return yield* limit(Effect.gen(function*() {
       const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
       return yield* exchange(prepared, timeoutOf(request), Effect.succeed)
-    }))
+    })).pipe(redactSecretHeaders)
   })
 
   const withQuery = (method: "GET" | "DELETE") => <A>(path: string, params?: Query, options?: CallOptions) =>
@@ -474,6 +475,15 @@ const makeWith = (
 
 
 const make = makeWith({})
+
+// The HTTP client's own span records request headers: the consumer key and the signature must show as `<redacted>`.
+const SECRET_HEADERS = ["x-ovh-consumer", "x-ovh-signature", "authorization"]
+
+const redactSecretHeaders = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.flatMap(
+    Effect.service(Headers.CurrentRedactedNames),
+    (names) => Effect.provideService(effect, Headers.CurrentRedactedNames, [...names, ...SECRET_HEADERS])
+  )
 
 const queryIdOf = (error: OvhError.OvhError): string | undefined =>
   error._tag === "RetryBudgetExhausted"
