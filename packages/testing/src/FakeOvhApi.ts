@@ -173,7 +173,10 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
   readonly clearCalls: Effect.Effect<void>
   /** Sets the time every answer takes (`undefined`: none). */
   readonly setLatency: (duration: Duration.Input | undefined) => Effect.Effect<void>
-  /** The most requests in flight at once since the start (or the last `clearCalls`). */
+  /**
+   * The most requests in flight at once since the start (or the last `clearCalls`). In memory an answer is
+   * immediate, so requests overlap only while they wait: set a `latency` (or a delay fault) to observe concurrency.
+   */
   readonly maxInFlight: Effect.Effect<number>
   /** The server's Unix time in seconds. */
   readonly serverTime: Effect.Effect<number>

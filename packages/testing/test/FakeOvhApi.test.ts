@@ -502,13 +502,18 @@ describe("FakeOvhApi", () => {
         assert.isBelow(failed, 30)
       }))
 
-    it.effect("overlaps concurrent requests even without faults", () =>
+    it.effect("overlaps concurrent requests while they wait on the latency", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
-        yield* Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 3 })
+        yield* fake.setLatency("20 millis")
+        const concurrent = yield* Effect.forkChild(Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 3 }))
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(concurrent)
         assert.strictEqual(yield* fake.maxInFlight, 3)
         yield* fake.clearCalls
-        yield* Effect.all(Array.from({ length: 4 }, () => signed("GET", "/me")))
+        const sequential = yield* Effect.forkChild(Effect.all(Array.from({ length: 4 }, () => signed("GET", "/me"))))
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(sequential)
         assert.strictEqual(yield* fake.maxInFlight, 1)
       }).pipe(Effect.provide(TestLayer)))
 

@@ -49,25 +49,30 @@ describe("FakeOvhServer", () => {
   it.live("destroys the socket for a dropped-connection fault and answers scripted statuses", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const client = yield* OvhClient.OvhClient.pipe(Effect.provide(clientOver(fake)))
-      yield* client.get("/me")
+      // raw HTTP, so no client-side retry hides a fault
+      const http = yield* HttpClient.HttpClient
+      const time = fake.baseUrl + "/auth/details"
       yield* fake.failNext(FakeOvhApi.Fault.drop)
-      const dropped = yield* Effect.flip(client.get("/me"))
-      assert.strictEqual(dropped._tag, "NetworkError")
+      const dropped = yield* Effect.flip(http.get(time))
+      assert.strictEqual(dropped._tag, "HttpClientError")
+      assert.strictEqual(dropped.reason._tag, "TransportError")
       yield* fake.failNext(FakeOvhApi.Fault.status(503, { html: true }))
-      const unavailable = yield* Effect.flip(client.get("/me"))
-      assert.strictEqual(unavailable._tag, "ApiError")
-      assert.strictEqual(unavailable._tag === "ApiError" ? unavailable.status : 0, 503)
+      const unavailable = yield* http.get(time)
+      assert.strictEqual(unavailable.status, 503)
+      assert.match(yield* unavailable.text, /^<html>/)
+      yield* fake.failNext(FakeOvhApi.Fault.tooManyRequests(3))
+      const limited = yield* http.get(time)
+      assert.deepStrictEqual([limited.status, limited.headers["retry-after"]], [429, "3"])
       yield* fake.failNext(FakeOvhApi.Fault.delay("50 millis"))
-      assert.isObject(yield* client.get("/me"))
+      assert.strictEqual((yield* http.get(time)).status, 403) // no application key
       // a client that gives up hangs up, and the fake logs the call as unanswered
       yield* fake.failNext(FakeOvhApi.Fault.delay("1 hour"))
-      const gaveUp = yield* Effect.flip(client.get("/me", undefined, { timeout: "100 millis" }))
-      assert.strictEqual(gaveUp._tag, "NetworkError")
+      const gaveUp = yield* Effect.flip(Effect.timeout(http.get(time), "100 millis"))
+      assert.strictEqual(gaveUp._tag, "TimeoutError")
       yield* Effect.sleep("50 millis")
-      assert.strictEqual((yield* fake.calls).at(-1)!.status, 0)
+      assert.deepStrictEqual((yield* fake.calls).map((c) => c.status), [0, 503, 429, 403, 0])
       assert.strictEqual(yield* fake.maxInFlight, 1)
-    }).pipe(Effect.provide(FakeOvhServer.layer())))
+    }).pipe(Effect.provide(Layer.merge(FakeOvhServer.layer(), FetchHttpClient.layer))))
 
   it.live("rejects requests signed for another URL", () =>
     Effect.gen(function*() {

@@ -957,8 +957,8 @@ export const make = (options: FakeOvhApi.Options) =>
           time: now
         }
         calls.push(call)
-        // Like a network, the fake answers a moment later: concurrent requests overlap (see `maxInFlight`).
-        yield* Effect.yieldNow
+        // No scheduler round-trip before answering unless asked: a forked call must reach its own sleep before
+        // `TestClock.adjust` runs. Requests overlap (see `maxInFlight`) only while they wait on `latency` or a delay.
         if (latency !== undefined) yield* Effect.sleep(latency)
         const fault = pickFault(method, apiPath, template)
         let reply: Reply | "drop" | undefined = fault === undefined ? undefined : faultReply(fault)
