@@ -109,11 +109,9 @@ export const request = (
 const queryOf = (params: Untyped | undefined): OvhClient.Query | undefined => {
   if (params === undefined) return undefined
   const out: Record<string, OvhClient.QueryValue> = {}
-  for (const key of Object.keys(params)) {
+  for (const key in params) {
     const value = params[key]
-    out[key] = value !== null && typeof value === "object" && !Array.isArray(value)
-      ? JSON.stringify(value)
-      : value as OvhClient.QueryValue
+    out[key] = value && typeof value === "object" && !Array.isArray(value) ? JSON.stringify(value) : value as never
   }
   return out
 }
@@ -132,10 +130,11 @@ export const make = (client: OvhClient.Service): Service => {
 }
 
 /** The typed client in scope. */
-export class Api extends Context.Service<Api, Service>()("@effect-ovh/core/Api") {
+// Pure annotations let bundlers drop the class from apps that only use `make`.
+export class Api extends /* @__PURE__ */ Context.Service<Api, Service>()("@effect-ovh/core/Api") {
   /** The typed view of the `OvhClient` in context. */
-  static readonly layer: Layer.Layer<Api, never, OvhClient.OvhClient> = Layer.effect(
+  static readonly layer: Layer.Layer<Api, never, OvhClient.OvhClient> = /* @__PURE__ */ Layer.effect(
     Api,
-    Effect.map(Effect.service(OvhClient.OvhClient), make)
+    /* @__PURE__ */ Effect.map(/* @__PURE__ */ Effect.service(OvhClient.OvhClient), make)
   )
 }
