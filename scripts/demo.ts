@@ -9,7 +9,7 @@
  */
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
-import { Effect, Redacted } from "effect"
+import { Deferred, Effect, Redacted } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url"
 import * as DemoAccount from "../examples/internal/demo-account.ts"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const compileCache = join(tmpdir(), "effect-ovh-compile-cache")
 
 /** The examples the demo runs, with their arguments. */
 export const examples: ReadonlyArray<{ readonly name: string; readonly args: ReadonlyArray<string> }> = [
@@ -41,22 +42,38 @@ const only = (() => {
 })()
 const selected = only === undefined ? examples : examples.filter((e) => only.has(e.name))
 
+/** What one run printed (stdout and stderr as they came), how it ended, how long it took. */
+interface Run {
+  readonly code: number
+  readonly output: string
+  readonly seconds: number
+}
+
 const runExample = (name: string, args: ReadonlyArray<string>, env: Record<string, string>) =>
-  Effect.callback<number>((resume) => {
+  Effect.callback<Run>((resume) => {
+    const started = Date.now()
     // an empty working directory and home, so no ovh.conf of this machine interferes
     const sandbox = mkdtempSync(join(tmpdir(), "effect-ovh-demo-"))
     const child = spawn(process.execPath, [join(root, "examples", `${name}.ts`), ...args], {
       cwd: sandbox,
-      env: { PATH: process.env["PATH"] ?? "", HOME: sandbox, ...env },
-      stdio: ["ignore", "inherit", "inherit"]
+      // the compile cache spares each run most of Node's work on the same sources
+      env: { PATH: process.env["PATH"] ?? "", HOME: sandbox, NODE_COMPILE_CACHE: compileCache, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
     })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
     const done = (code: number) => {
       rmSync(sandbox, { recursive: true, force: true })
-      resume(Effect.succeed(code))
+      resume(Effect.succeed({ code, output, seconds: (Date.now() - started) / 1000 }))
     }
-    child.on("exit", (code) => done(code ?? 1))
+    child.on("close", (code) => done(code ?? 1))
     child.on("error", () => done(127))
   })
+
+// Examples start a few at a time (most of a run is Node starting, or waiting on the fake), and
+// their outputs are printed whole, in order, as soon as each one and those before it are done.
+const concurrency = 3
 
 const program = Effect.gen(function*() {
   const started = Date.now()
@@ -68,20 +85,29 @@ const program = Effect.gen(function*() {
     OVH_APPLICATION_SECRET: Redacted.value(fake.credentials.applicationSecret),
     OVH_CONSUMER_KEY: Redacted.value(fake.credentials.consumerKey)
   }
-  console.log(`fake OVHcloud API on ${fake.baseUrl} (nothing leaves this machine)\n`)
-  const failed: Array<string> = []
+  console.log(`fake OVHcloud API on ${fake.baseUrl} (nothing leaves this machine)`)
   if (selected.length === 0) {
     console.log(`no example matches --only; the examples are: ${[...new Set(examples.map((e) => e.name))].join(", ")}`)
     process.exitCode = 2
     return
   }
+  console.log(`running ${selected.length} examples, ${concurrency} at a time\n`)
+  const runs = selected.map(() => Deferred.makeUnsafe<Run>())
+  yield* Effect.forkChild(
+    Effect.forEach(selected, (example, i) =>
+      Effect.flatMap(runExample(example.name, example.args, env), (run) => Deferred.succeed(runs[i]!, run)), {
+      concurrency,
+      discard: true
+    })
+  )
+  const failed: Array<string> = []
   for (const [index, example] of selected.entries()) {
     const line = `pnpm example ${example.name} ${example.args.join(" ")}`.trimEnd()
+    const run = yield* Deferred.await(runs[index]!)
     console.log(`== [${index + 1}/${selected.length}] ${line}`)
-    const t0 = Date.now()
-    const code = yield* runExample(example.name, example.args, env)
-    if (code !== 0) failed.push(line)
-    console.log(`-- ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
+    process.stdout.write(run.output)
+    if (run.code !== 0) failed.push(line)
+    console.log(`-- ${run.code === 0 ? "ok" : `FAILED (exit ${run.code})`} in ${run.seconds.toFixed(1)} s\n`)
   }
   const calls = yield* fake.calls
   console.log(

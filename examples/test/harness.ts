@@ -10,6 +10,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as DemoAccount from "../internal/demo-account.ts"
 
+// shared by every run: Node compiles the same sources once
+const compileCache = join(tmpdir(), "effect-ovh-compile-cache")
+
 /** What a run printed and how it ended. */
 export interface Result {
   readonly code: number
@@ -34,7 +37,7 @@ export const run = (name: string, args: ReadonlyArray<string>, env: Record<strin
     execFile(
       process.execPath,
       [join(import.meta.dirname, "..", `${name}.ts`), ...args],
-      { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd, ...env } },
+      { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd, NODE_COMPILE_CACHE: compileCache, ...env } },
       (error, stdout, stderr) => {
         resume(Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, cwd }))
       }
