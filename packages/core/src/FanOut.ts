@@ -52,13 +52,16 @@ export interface Collect {
   readonly errors: "collect"
 }
 
-const settings = (options: Options | undefined) => {
-  const concurrency = options?.concurrency ?? defaultConcurrency
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`FanOut: concurrency must be a positive integer, got ${concurrency}`)
-  }
-  return { concurrency, unordered: options?.ordered === false }
-}
+const settings = (options: Options | undefined) => ({
+  concurrency: options?.concurrency ?? defaultConcurrency,
+  unordered: options?.ordered === false
+})
+
+// A bad bound is a bug in the caller: the stream dies with it rather than running unbounded or not at all.
+const badConcurrency = (concurrency: number) =>
+  !Number.isInteger(concurrency) || concurrency < 1
+    ? Stream.die(new RangeError(`FanOut: concurrency must be a positive integer, got ${concurrency}`))
+    : undefined
 
 const messageOf = (error: unknown): string =>
   typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
@@ -91,6 +94,8 @@ export function each<Id, A, E, R>(
   options?: Options & (FailFast | SkipAndReport<Id, E> | Collect)
 ): <E0, R0>(ids: Stream.Stream<Id, E0, R0>) => Stream.Stream<unknown, unknown, R | R0> {
   const run = settings(options)
+  const invalid = badConcurrency(run.concurrency)
+  if (invalid !== undefined) return () => invalid
   switch (options?.errors) {
     case "skip": {
       const onSkip = options.onSkip ?? warnSkipped
@@ -171,7 +176,8 @@ export function getAll<A = unknown, Id = string>(
   path: string,
   options?: ListOptions<Id> & (FailFast | SkipAndReport<Id, OvhError.OvhError> | Collect)
 ): Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient> {
-  settings(options)
+  const invalid = badConcurrency(settings(options).concurrency)
+  if (invalid !== undefined) return invalid
   return Stream.unwrap(Effect.map(Effect.service(OvhClient.OvhClient), (client) => {
     const { fetch, ids } = listAndFetch<Id, A>(path, options, client)
     return ids.pipe(

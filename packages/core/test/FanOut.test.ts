@@ -142,4 +142,12 @@ describe("FanOut", () => {
       assert.strictEqual(outcomes.length, 100)
       assert.deepStrictEqual(outcomes.filter((o) => Result.isFailure(o.result)).map((o) => o.id), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
     }))
+
+  it.effect("a concurrency below 1 is a defect of the stream, not an unbounded run", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Stream.runDrain(FanOut.getAll("/me/bill", { concurrency: 0 })))
+      assert.isTrue(exit._tag === "Failure")
+      const calls = yield* (yield* FakeOvhApi.FakeOvhApi).calls
+      assert.strictEqual(calls.length, 0)
+    }).pipe(Effect.provide(TestLayer)))
 })

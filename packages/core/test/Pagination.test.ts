@@ -1,9 +1,12 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as OvhErrorClasses from "@effect-ovh/core/OvhError"
 import * as Pagination from "@effect-ovh/core/Pagination"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Stream } from "effect"
+import { Effect, Fiber, Layer, Stream } from "effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { TestClock } from "effect/testing"
 
 const LIST = "/v2/vrackServices/resource"
@@ -169,4 +172,20 @@ describe("Pagination", () => {
       assert.isString(page.next)
       assert.isString(page.queryId)
     }).pipe(Effect.provide(TestLayer)))
+
+  it.live("pages a v2 list over loopback HTTP, cursors in real headers", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const ids = yield* seedList(230)
+      const client = OvhClient.OvhClient.layer.pipe(
+        Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))])),
+        Layer.provide(FetchHttpClient.layer)
+      )
+      const pages = yield* Stream.runCollect(Pagination.pages<{ id: string }>(LIST, { pageSize: 100 })).pipe(
+        Effect.provide(client)
+      )
+      assert.deepStrictEqual(pages.flatMap((page) => page.items).map((item) => item.id), ids)
+      assert.deepStrictEqual(pages.map((page) => page.total), [230, 230, 230])
+      assert.strictEqual((yield* listCalls).length, 3)
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
 })

@@ -472,6 +472,9 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
       }
     },
 
+    /** Whether a `/v2/...` path is one of the v2 descriptions' (what can be seeded). */
+    knows: (p: string): boolean => load()?.match(normalize(p)) !== undefined,
+
     /** The stored value at a `/v2/...` path: a resource, or a collection's ids. */
     read: (p: string): unknown => {
       const key = normalize(p)
