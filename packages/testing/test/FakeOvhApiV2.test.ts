@@ -132,4 +132,22 @@ describe("FakeOvhApi v2", () => {
       const index = yield* client.get<{ apis: ReadonlyArray<{ path: string }> }>("/v2/")
       assert.isTrue(index.apis.some((api) => api.path === "/vrackServices"))
     }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("POST creates a member of a v2 collection, DELETE removes it", () =>
+    Effect.gen(function*() {
+      const client = yield* OvhClient.OvhClient
+      const keys = "/v2/okms/resource/6f6a9c2e-3b1d-4c4e-9a53-0a9f1d2c3b4a/serviceKey"
+      const before = yield* client.get<ReadonlyArray<{ id: string }>>(keys)
+      const created = yield* client.post<{ id: string; name: string }>(keys, { name: "signing", type: "EC", curve: "P-256" })
+      assert.match(created.id, /^[0-9a-f-]{36}$/)
+      assert.strictEqual(created.name, "signing")
+      const after = yield* client.get<ReadonlyArray<{ id: string }>>(keys)
+      assert.deepStrictEqual(after.map((key) => key.id), [...before.map((key) => key.id), created.id])
+      const read = yield* client.get<{ id: string; name: string }>(`${keys}/${created.id}`)
+      assert.strictEqual(read.name, "signing")
+      yield* client.delete(`${keys}/${created.id}`)
+      const gone = yield* Effect.flip(client.get(`${keys}/${created.id}`))
+      assert.strictEqual(gone._tag, "ResourceNotFound")
+      assert.deepStrictEqual((yield* client.get<ReadonlyArray<{ id: string }>>(keys)).map((key) => key.id), before.map((key) => key.id))
+    }).pipe(Effect.provide(TestLayer)))
 })

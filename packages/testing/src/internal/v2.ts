@@ -332,10 +332,15 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
         const id = generator!.id(match.file, "uuid", `${p}|created`, ids.length + ++counter)
         const childPath = `${p}/${id}`
         const childMatch = load()!.match(childPath)!
-        const given = body !== null && typeof body === "object" ? body as Resource : {}
+        const childModel = modelOf(info.child.responseType, childMatch.file)
+        const given: Resource = {}
+        if (body !== null && typeof body === "object") {
+          for (const [k, v] of Object.entries(body)) if (childModel?.properties?.[k] !== undefined) given[k] = v
+        }
         const base = generator!.value(childMatch.file, info.child.responseType, childPath) as Resource
+        const stamps = { ...("createdAt" in base ? { createdAt: iso(now) } : {}), ...("updatedAt" in base ? { updatedAt: iso(now) } : {}) }
         const created = shape(
-          { ...base, ...given, createdAt: iso(now), updatedAt: iso(now) },
+          { ...base, ...given, ...stamps },
           childPath,
           info.child.responseType,
           childMatch.file,
@@ -344,7 +349,14 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
         resources.set(childPath, created)
         pending.add(childPath)
         ids.push(id)
-        return { status: 200, body: type === "void" ? null : created }
+        if (type === "void") return { status: 200, body: null }
+        if (type === info.child.responseType) return { status: 200, body: created }
+        // Another model (`...Response`, `...CreationResponse`): its fields, taken from the new resource where it has them.
+        const answer = generator!.value(match.file, type, childPath)
+        if (answer === null || typeof answer !== "object" || Array.isArray(answer)) return { status: 200, body: answer }
+        const out: Resource = { ...(answer as Resource) }
+        for (const k of Object.keys(out)) if (k in created) out[k] = created[k]
+        return { status: 200, body: out }
       }
       case "PUT":
       case "DELETE": {
