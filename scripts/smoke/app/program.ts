@@ -9,6 +9,13 @@ interface Me {
   readonly firstname: string
 }
 
+/** `true` when `T` is `any`: what a type becomes when a declaration file of a tarball is missing. */
+export type IsAny<T> = 0 extends 1 & T ? true : false
+
+const errorsAreTyped: IsAny<OvhError.OvhError> = false
+const clientIsTyped: IsAny<OvhClient.Service["get"]> = false
+void [errorsAreTyped, clientIsTyped]
+
 /** A tag the compiler must know, or `catchTag` below does not type-check. */
 const notFound: OvhError.Tag = "ResourceNotFound"
 
