@@ -205,6 +205,14 @@ describe("FakeOvhApi", () => {
         assert.strictEqual(missing._tag, "ResourceNotFound")
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("refuses to seed a path the API does not have", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const exit = yield* Effect.exit(fake.seed("/me/bils/B1", {}))
+        assert.isTrue(Exit.hasDies(exit))
+        assert.include(String(Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)), "/me/bils/B1")
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("creates with POST, updates with PUT and removes with DELETE", () =>
       Effect.gen(function*() {
         const client = yield* OvhClient.OvhClient

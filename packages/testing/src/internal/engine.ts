@@ -333,6 +333,12 @@ export const make = (options: FakeOvhApi.Options) =>
       customerCode: "1815-1210-42"
     }
 
+    /** A typo in a seeded path would otherwise go unnoticed: only paths of the API can be seeded. */
+    const unknownPath = (path: string) =>
+      (V2.owns(normalize(path)) ? !v2.knows(path) : schemas.match(normalize(path)) === undefined)
+        ? new Error(`cannot seed ${path}: no path of the OVHcloud API v1 matches it`)
+        : undefined
+
     const seedValue = (path: string, value: unknown) => {
       const p = normalize(path)
       if (V2.owns(p)) return v2.seed(p, value)
@@ -361,7 +367,11 @@ export const make = (options: FakeOvhApi.Options) =>
       explicit.add(parent)
       if (!ids.includes(lastOf(p))) ids.push(lastOf(p))
     }
-    for (const [path, value] of Object.entries(options.data ?? {})) seedValue(path, value)
+    for (const [path, value] of Object.entries(options.data ?? {})) {
+      const error = unknownPath(path)
+      if (error !== undefined) return yield* Effect.die(error)
+      seedValue(path, value)
+    }
 
     const removeTree = (p: string) => {
       store.delete(p)
@@ -1007,7 +1017,11 @@ export const make = (options: FakeOvhApi.Options) =>
       setServerTime: (seconds) => Effect.map(clockSeconds, (s) => {
         offset = seconds - s
       }),
-      seed: (path, value) => Effect.sync(() => seedValue(path, value)),
+      seed: (path, value) =>
+        Effect.suspend(() => {
+          const error = unknownPath(path)
+          return error === undefined ? Effect.sync(() => seedValue(path, value)) : Effect.die(error)
+        }),
       read: (path) => Effect.sync(() => store.get(normalize(path)) ?? collections.get(normalize(path))?.slice()),
       failNext: (fault, times = 1) => Effect.sync(() => {
         faults.push({ route: undefined, fault, remaining: times })
