@@ -3,36 +3,27 @@
  * `tabulate` example): credential id, application name and description, when the token was
  * created, when it expires, when it was last used.
  *
- * Needs `GET /me/api/credential` and `GET /me/api/credential/*`.
+ * Calls go through the typed API. Needs `GET /me/api/credential` and `GET /me/api/credential/*`.
  */
-import { OvhClient } from "@effect-ovh/core"
+import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect } from "effect"
+import { Console, Effect, Layer } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 import { table } from "./internal/table.ts"
 
-interface Credential {
-  readonly credentialId: number
-  readonly creation: string
-  readonly expiration: string | null
-  readonly lastUse: string | null
-}
-
-interface Application {
-  readonly name: string
-  readonly description: string
-}
-
 /** One row per credential with `status`, details fetched `concurrency` credentials at a time. */
-export const credentials = (options: { readonly status: string; readonly concurrency: number }) =>
+export const credentials = (options: {
+  readonly status: Api.V1.auth.CredentialStateEnum
+  readonly concurrency: number
+}) =>
   Effect.gen(function*() {
-    const client = yield* OvhClient.OvhClient
-    const ids = yield* client.get<ReadonlyArray<number>>("/me/api/credential", { status: options.status })
-    const rows = yield* Effect.forEach(ids, (id) =>
+    const api = yield* Api.Api
+    const ids = yield* api.get("/me/api/credential", { status: options.status })
+    const rows = yield* Effect.forEach(ids, (credentialId) =>
       Effect.all([
-        client.get<Credential>(`/me/api/credential/${id}`),
-        client.get<Application>(`/me/api/credential/${id}/application`).pipe(
+        api.get("/me/api/credential/{credentialId}", { credentialId }),
+        api.get("/me/api/credential/{credentialId}/application", { credentialId }).pipe(
           // the application of a credential can be deleted before the credential
           Effect.catchTag("ResourceNotFound", () => Effect.succeed({ name: "(deleted)", description: "" }))
         )
@@ -62,4 +53,4 @@ const command = Command.make("credentials", {
   )
 }, credentials).pipe(Command.withDescription("Show the applications authorized on your account"))
 
-runCommand(command, NodeOvh.layer())
+runCommand(command, Api.Api.layer.pipe(Layer.provideMerge(NodeOvh.layer())))
