@@ -281,7 +281,7 @@ describe("RetryBudget", () => {
       yield* TestClock.adjust("1 minute")
       const errors = yield* Fiber.join(fiber)
       const sent = (yield* received(fake, "/me")).length
-      // 500 tokens / 5 per retry: 100 retries in all, where 600 would be sent without a budget
+      // 500 tokens / 5 per retry: 100 retries in all, where 800 requests would be sent without a budget
       assert.strictEqual(sent, 300)
       assert.isTrue(errors.some((e) => e._tag === "RetryBudgetExhausted"))
     }).pipe(Effect.provide(layerWith())))
