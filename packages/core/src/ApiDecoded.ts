@@ -41,7 +41,8 @@ export const decode = (
 
 /** The decoding view of a client. */
 export const make = (client: OvhClient.Service): Service => {
-  const call = (method: Api.Method) => (template: string, params?: Readonly<Record<string, unknown>>, options?: OvhClient.CallOptions) => {
+  const call = (method: Api.Method) =>
+  (template: string, params?: Readonly<Record<string, unknown>>, options?: OvhClient.CallOptions) => {
     const request = Api.request(method, template, params, options)
     return Effect.flatMap(client.send(request), (reply) => decode(method, template, reply, request.path))
   }

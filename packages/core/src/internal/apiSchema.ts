@@ -20,7 +20,8 @@ export const literals = (values: ReadonlyArray<string | number>): Schema.Top =>
   values.length === 0 ? Schema.String : Schema.Literals(values)
 
 /** A property that may be `null` or absent. */
-export const nullable = (schema: Schema.Top): Schema.Top => Schema.optionalKey(Schema.NullOr(schema as Schema.Codec<unknown>))
+export const nullable = (schema: Schema.Top): Schema.Top =>
+  Schema.optionalKey(Schema.NullOr(schema as Schema.Codec<unknown>))
 
 /** A property some definitions of its model lack. */
 export const optional = (schema: Schema.Top): Schema.Top => Schema.optionalKey(schema as Schema.Codec<unknown>)

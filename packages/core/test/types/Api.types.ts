@@ -89,3 +89,17 @@ api.post("/hosting/web/{serviceName}/cdn/domain/{domainName}/purge", {
 // void responses
 const removed = api.delete("/domain/zone/{zoneName}/record/{id}", { zoneName: "example.com", id: 1 })
 expect<Equal<Success<typeof removed>, void>>(true)
+
+// The decoding client has the same calls and types.
+declare const decoded: import("@effect-ovh/core").ApiDecoded.Service
+const decodedBill = decoded.get("/me/bill/{billId}", { billId: "FR1" })
+expect<Equal<Success<typeof decodedBill>, Api.V1.billing.Bill>>(true)
+// @ts-expect-error the same compile errors
+decoded.get("/me/bill/{billId}", {})
+
+// Deprecated operations stay callable (their doc comment carries @deprecated).
+api.get("/price/dedicatedCloud/2013v1/bhs1a/filer/hourly/{filerProfile}", { filerProfile: "iscsi-1200-GB" })
+
+// Response and parameter types of one operation, by name.
+type RedirectionParams = Api.Params<"POST", "/email/domain/{domain}/redirection">
+expect<Equal<RedirectionParams["localCopy"], boolean>>(true)
