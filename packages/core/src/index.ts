@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+export * as AccessRecorder from "./AccessRecorder.ts"
+export * as ConsumerKey from "./ConsumerKey.ts"
 export * as Endpoint from "./Endpoint.ts"
 export * as FanOut from "./FanOut.ts"
 export * as OAuth2 from "./OAuth2.ts"

@@ -32,6 +32,20 @@ const layerWith = (fakeOptions: FakeOvhApi.Options = {}, override = oauth2Option
 
 const tokenCalls = (calls: ReadonlyArray<FakeOvhApi.Call>) => calls.filter((c) => c.path === "/auth/oauth2/token")
 
+/**
+ * Runs `effect` in a fiber, moving the TestClock 100 ms at a time until it is done: the token is
+ * fetched by a detached fiber, which a single big `TestClock.adjust` may pass by before it sleeps.
+ */
+const withClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.forkChild(effect)
+    for (let i = 0; i < 600 && fiber.pollUnsafe() === undefined; i++) {
+      yield* TestClock.adjust("100 millis")
+      yield* Effect.yieldNow
+    }
+    return yield* Fiber.join(fiber)
+  })
+
 const getMe = Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ firstname: string }>("/me"))
 
 describe("OAuth2", () => {
@@ -55,7 +69,9 @@ describe("OAuth2", () => {
   it.effect("fetches one token for the first 100 concurrent calls", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const results = yield* Effect.all(Array.from({ length: 100 }, () => getMe), { concurrency: "unbounded" })
+      // a slow token endpoint: every call arrives while the first token is still on its way
+      yield* fake.failRoute({ path: "/auth/oauth2/token" }, FakeOvhApi.Fault.delay("1 second"), 1)
+      const results = yield* withClock(Effect.all(Array.from({ length: 100 }, () => getMe), { concurrency: "unbounded" }))
       assert.strictEqual(results.length, 100)
       const calls = yield* fake.calls
       assert.strictEqual(tokenCalls(calls).length, 1)
@@ -83,7 +99,9 @@ describe("OAuth2", () => {
       // the API stops accepting the token long before its announced expiry
       yield* fake.expireTokens()
       yield* fake.clearCalls
-      const results = yield* Effect.all(Array.from({ length: 30 }, () => getMe), { concurrency: "unbounded" })
+      // answers take 100 ms, so the 30 calls meet the 401 together
+      yield* fake.setLatency("100 millis")
+      const results = yield* withClock(Effect.all(Array.from({ length: 30 }, () => getMe), { concurrency: "unbounded" }))
       assert.strictEqual(results.length, 30)
       const calls = yield* fake.calls
       assert.strictEqual(tokenCalls(calls).length, 1)
@@ -129,10 +147,12 @@ describe("OAuth2", () => {
   it.effect("a failing token endpoint is a transient OAuth2Failure", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      yield* fake.failRoute({ path: "/auth/oauth2/token" }, 503, 1)
-      const error = yield* Effect.flip(getMe)
+      yield* fake.failRoute({ path: "/auth/oauth2/token" }, 503)
+      // the clock moves in case the retry policy waits before trying again
+      const error = yield* withClock(Effect.flip(getMe))
       assert.strictEqual(error._tag, "OAuth2Failure")
       assert.isTrue(OvhError.isTransient(error))
+      yield* fake.clearFaults
       assert.strictEqual((yield* getMe).firstname, "Ada")
     }).pipe(Effect.provide(layerWith())))
 

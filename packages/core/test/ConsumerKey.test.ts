@@ -1,0 +1,240 @@
+import * as ConsumerKey from "@effect-ovh/core/ConsumerKey"
+import * as OvhClient from "@effect-ovh/core/OvhClient"
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
+import * as TimeDelta from "@effect-ovh/core/TimeDelta"
+import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Option, Redacted, Schedule } from "effect"
+import { TestClock } from "effect/testing"
+import { inspect } from "node:util"
+
+const SERVER_TIME = 1_700_000_000
+
+/** A client with the fake's application key and full-access consumer key, unless `override` says otherwise. */
+const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConfig.Options = () => ({})) =>
+  Layer.unwrap(Effect.gen(function*() {
+    const fake = yield* FakeOvhApi.FakeOvhApi
+    yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
+    const options: OvhConfig.Options = { ...FakeOvhApi.clientOptions(fake), ...override(fake) }
+    return OvhClient.OvhClient.layer.pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)])))
+  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+
+const TestLayer = layerWith()
+
+/** The application alone: what a program has before it asks for its first consumer key. */
+const ApplicationOnly = layerWith(() => ({ consumerKey: undefined }))
+
+const rulesOf = (request: ConsumerKey.ConsumerKeyRequest) => request.accessRules.map((r) => `${r.method} ${r.path}`)
+
+// The server time is learned by a detached fiber that TestClock.adjust does not wait for: learn it first.
+const learnTime = Effect.flatMap(TimeDelta.TimeDelta, (time) => time.sample)
+
+const polls = (calls: ReadonlyArray<FakeOvhApi.Call>) => calls.filter((c) => c.path === "/auth/currentCredential")
+
+describe("ConsumerKey", () => {
+  it("has python-ovh's method sets", () => {
+    assert.deepStrictEqual(ConsumerKey.API_READ_ONLY, ["GET"])
+    assert.deepStrictEqual(ConsumerKey.API_READ_WRITE, ["GET", "POST", "PUT", "DELETE"])
+    assert.deepStrictEqual(ConsumerKey.API_READ_WRITE_SAFE, ["GET", "POST", "PUT"])
+  })
+
+  it("builds rules as python-ovh does: recursive rules trim `*`, `/` and spaces, `/` gives only `/*`", () => {
+    const request = ConsumerKey.make().pipe(
+      ConsumerKey.addRule("get", "/me"),
+      ConsumerKey.addRules(["GET", "PUT"], "/me/contact"),
+      ConsumerKey.addRecursiveRules(ConsumerKey.API_READ_ONLY, "/sms/* "),
+      ConsumerKey.addRecursiveRules(["DELETE"], "/")
+    )
+    assert.deepStrictEqual(rulesOf(request), [
+      "GET /me",
+      "GET /me/contact",
+      "PUT /me/contact",
+      "GET /sms",
+      "GET /sms/*",
+      "DELETE /*"
+    ])
+  })
+
+  it("is immutable, pipeable and data-first too, and keeps each rule once", () => {
+    const base = ConsumerKey.make({ accessRules: [{ method: "GET", path: "/me" }] })
+    const more = ConsumerKey.addRules(base, ConsumerKey.API_READ_WRITE_SAFE, "/me")
+    const limited = more.pipe(ConsumerKey.withRedirection("https://example.com/done"), ConsumerKey.withAllowedIPs(["203.0.113.0/24"]))
+    assert.deepStrictEqual(rulesOf(base), ["GET /me"])
+    assert.deepStrictEqual(rulesOf(more), ["GET /me", "POST /me", "PUT /me"])
+    assert.isTrue(Option.isNone(more.redirection))
+    assert.deepStrictEqual(limited.redirection, Option.some("https://example.com/done"))
+    assert.deepStrictEqual(limited.allowedIPs, Option.some(["203.0.113.0/24"]))
+    assert.isTrue(ConsumerKey.isConsumerKeyRequest(limited))
+    assert.include(inspect(limited), "203.0.113.0/24")
+  })
+
+  it.effect("requests a key unsigned, with the rules, redirection and allowed IPs; the key is redacted", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.make().pipe(
+        ConsumerKey.addRecursiveRules(ConsumerKey.API_READ_ONLY, "/me"),
+        ConsumerKey.withRedirection("https://example.com/done"),
+        ConsumerKey.withAllowedIPs(["203.0.113.0/24"]),
+        ConsumerKey.request
+      )
+      assert.strictEqual(pending.state, "pendingValidation")
+      assert.match(pending.validationUrl, /credentialToken=/)
+      assert.strictEqual(yield* fake.consumerKeyState(pending.consumerKey), "pendingValidation")
+      const secret = Redacted.value(pending.consumerKey)
+      assert.notInclude(inspect(pending), secret)
+      assert.notInclude(JSON.stringify(pending), secret)
+      const [call] = yield* fake.calls
+      assert.strictEqual(call!.method, "POST")
+      assert.strictEqual(call!.path, "/auth/credential")
+      assert.strictEqual(call!.headers["x-ovh-application"], fake.credentials.applicationKey)
+      assert.isUndefined(call!.headers["x-ovh-timestamp"])
+      assert.deepStrictEqual(call!.body, {
+        accessRules: [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/*" }],
+        redirection: "https://example.com/done",
+        allowedIPs: ["203.0.113.0/24"]
+      })
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("full flow: request, validation in the fake, first call with the new key; other calls are NotGranted", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.make().pipe(
+        ConsumerKey.addRule("GET", "/me"),
+        ConsumerKey.addRecursiveRules(ConsumerKey.API_READ_ONLY, "/me/api"),
+        ConsumerKey.request
+      )
+      yield* learnTime
+      const waiting = yield* Effect.forkChild(ConsumerKey.awaitValidation(pending))
+      yield* TestClock.adjust("5 seconds")
+      assert.isUndefined(waiting.pollUnsafe())
+      yield* fake.validateConsumerKey(pending.consumerKey)
+      yield* TestClock.adjust("2 seconds")
+      const credential = yield* Fiber.join(waiting)
+      assert.strictEqual(credential.status, "validated")
+      assert.deepStrictEqual(credential.rules.map((r) => `${r.method} ${r.path}`), ["GET /me", "GET /me/api", "GET /me/api/*"])
+      // pending polls (t = 0, 2, 4 s), then the one that sees the validation
+      assert.strictEqual(polls(yield* fake.calls).length, 4)
+
+      const me = yield* Effect.flatMap(OvhClient.OvhClient, (c) => c.get<{ firstname: string }>("/me")).pipe(
+        ConsumerKey.provide(pending.consumerKey)
+      )
+      assert.strictEqual(me.firstname, "Ada")
+      const denied = yield* Effect.flatMap(OvhClient.OvhClient, (c) => c.get("/me/bill")).pipe(
+        ConsumerKey.provide(pending.consumerKey),
+        Effect.flip
+      )
+      assert.strictEqual(denied._tag, "NotGranted")
+      const write = yield* Effect.flatMap(OvhClient.OvhClient, (c) => c.put("/me", { firstname: "Grace" })).pipe(
+        ConsumerKey.provide(pending.consumerKey),
+        Effect.flip
+      )
+      assert.strictEqual(write._tag, "NotGranted")
+      // one server-time lookup for the whole flow: the new client reuses the learned delta
+      assert.strictEqual((yield* fake.calls).filter((c) => c.path === "/auth/time").length, 1)
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("a refused key is ConsumerKeyRefused", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      yield* learnTime
+      const waiting = yield* Effect.forkChild(Effect.flip(ConsumerKey.awaitValidation(pending)))
+      yield* TestClock.adjust("3 seconds")
+      yield* fake.refuseConsumerKey(pending.consumerKey)
+      yield* TestClock.adjust("3 seconds")
+      const error = yield* Fiber.join(waiting)
+      assert.strictEqual(error._tag, "ConsumerKeyRefused")
+      assert.notInclude(inspect(error), Redacted.value(pending.consumerKey))
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("a key reported expired is ConsumerKeyExpired", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.route({ method: "GET", path: "/auth/currentCredential" }, (request) =>
+        Effect.map(request.next, (reply) => ({ ...reply, body: { ...(reply.body as object), status: "expired" } })))
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      const error = yield* Effect.flip(ConsumerKey.awaitValidation(pending.consumerKey))
+      assert.strictEqual(error._tag, "ConsumerKeyExpired")
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("nobody validates before the deadline: ValidationTimeout", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      yield* learnTime
+      const waiting = yield* Effect.forkChild(Effect.flip(ConsumerKey.awaitValidation(pending, {
+        schedule: Schedule.spaced("10 seconds"),
+        timeout: "1 minute"
+      })))
+      yield* TestClock.adjust("61 seconds")
+      const error = yield* Fiber.join(waiting)
+      assert.strictEqual(error._tag, "ValidationTimeout")
+      if (error._tag === "ValidationTimeout") assert.strictEqual(error.waited, 60_000)
+      assert.strictEqual(polls(yield* fake.calls).length, 6)
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("a polling schedule that ends while the key is pending is a ValidationTimeout too", () =>
+    Effect.gen(function*() {
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      const error = yield* Effect.flip(ConsumerKey.awaitValidation(pending, { schedule: Schedule.recurs(2) }))
+      assert.strictEqual(error._tag, "ValidationTimeout")
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("lists the applications authorized on the account, with their names, and revokes one", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const other = yield* fake.registerApplication({ name: "backup-bot" })
+      const key = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], applicationKey: other.applicationKey })
+      const all = yield* ConsumerKey.listAuthorizations()
+      const names = all.map((a) => Option.match(a.application, { onNone: () => "?", onSome: (app) => app.name }))
+      assert.include(names, "backup-bot")
+      const mine = all.find((a) => Option.isSome(a.application) && a.application.value.name === "backup-bot")!
+      assert.deepStrictEqual(mine.credential.rules, [{ method: "GET", path: "/me" }])
+      assert.strictEqual(mine.credential.status, "validated")
+      const validated = yield* ConsumerKey.listCredentials({ status: "validated", applicationId: other.applicationId })
+      assert.deepStrictEqual(validated, [mine.credential.credentialId])
+      assert.deepStrictEqual(yield* ConsumerKey.getCredential(mine.credential.credentialId), mine.credential)
+
+      yield* ConsumerKey.revokeCredential(mine.credential.credentialId)
+      assert.isUndefined(yield* fake.consumerKeyState(key))
+      const after = yield* ConsumerKey.listCredentials({ applicationId: other.applicationId })
+      assert.deepStrictEqual(after, [])
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("tells which credential the client signs with", () =>
+    Effect.gen(function*() {
+      const current = yield* ConsumerKey.currentCredential()
+      assert.strictEqual(current.status, "validated")
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("an OAuth2 client cannot request a consumer key: InvalidKey before any request", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const error = yield* Effect.flip(ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me"))))
+      assert.strictEqual(error._tag, "InvalidKey")
+      const other = yield* Effect.flip(ConsumerKey.awaitValidation(Redacted.make("ck")))
+      assert.strictEqual(other._tag, "InvalidKey")
+      assert.strictEqual((yield* fake.calls).length, 0)
+    }).pipe(Effect.provide(layerWith((fake) => ({
+      applicationKey: undefined,
+      applicationSecret: undefined,
+      consumerKey: undefined,
+      clientId: fake.oauth2.clientId,
+      clientSecret: fake.oauth2.clientSecret,
+      oauth2TokenUrl: fake.tokenUrl
+    })))))
+
+  it.effect("layerClient gives a client with the new key to a whole program", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const key = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }] })
+      const program = Effect.flatMap(OvhClient.OvhClient, (c) =>
+        Effect.all([c.get<{ firstname: string }>("/me"), Effect.flip(c.get("/me/bill"))]))
+      const [me, denied] = yield* program.pipe(Effect.provide(ConsumerKey.layerClient(key)))
+      assert.strictEqual(me.firstname, "Ada")
+      assert.strictEqual(denied._tag, "NotGranted")
+      const client = yield* OvhClient.OvhClient
+      const other = yield* client.withConsumerKey(key)
+      assert.notInclude(inspect(other.settings), Redacted.value(key))
+    }).pipe(Effect.provide(TestLayer)))
+})
