@@ -3,8 +3,10 @@ import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, Redacted, Schedule } from "effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
 
@@ -237,4 +239,31 @@ describe("ConsumerKey", () => {
       const other = yield* client.withConsumerKey(key)
       assert.notInclude(inspect(other.settings), Redacted.value(key))
     }).pipe(Effect.provide(TestLayer)))
+
+  it.live("over loopback HTTP: request, validation, first call with the new key, NotGranted outside its rules", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
+      const client = OvhClient.OvhClient.layer.pipe(
+        Layer.provide(OvhConfig.OvhConfig.layerSources([
+          OvhConfig.fromOptions({ ...FakeOvhApi.clientOptions(fake), consumerKey: undefined })
+        ])),
+        Layer.provide(FetchHttpClient.layer)
+      )
+      yield* Effect.gen(function*() {
+        const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+        const waiting = yield* Effect.forkChild(
+          ConsumerKey.awaitValidation(pending, { schedule: Schedule.spaced("20 millis"), timeout: "10 seconds" })
+        )
+        yield* Effect.sleep("50 millis")
+        yield* fake.validateConsumerKey(pending.consumerKey)
+        assert.strictEqual((yield* Fiber.join(waiting)).status, "validated")
+        const [me, denied] = yield* Effect.flatMap(OvhClient.OvhClient, (c) =>
+          Effect.all([c.get<{ firstname: string }>("/me"), Effect.flip(c.get("/me/bill"))])).pipe(
+            ConsumerKey.provide(pending.consumerKey)
+          )
+        assert.strictEqual(me.firstname, "Ada")
+        assert.strictEqual(denied._tag, "NotGranted")
+      }).pipe(Effect.provide(client))
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
 })

@@ -3,9 +3,11 @@ import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as OvhError from "@effect-ovh/core/OvhError"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
+import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Redacted } from "effect"
 import { HttpClient, HttpClientResponse } from "effect/http"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
 
@@ -252,4 +254,22 @@ describe("OAuth2", () => {
       assert.strictEqual(Redacted.value((yield* Fiber.join(second)).accessToken), "t")
       assert.strictEqual(fetched, 1)
     }))
+
+  it.live("over loopback HTTP: the form and Basic header go on the wire, one token, one renewal after a 401", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
+      const client = OvhClient.OvhClient.layer.pipe(
+        Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ endpoint: fake.baseUrl, ...oauth2Options(fake) })])),
+        Layer.provide(FetchHttpClient.layer)
+      )
+      yield* Effect.gen(function*() {
+        yield* Effect.all(Array.from({ length: 20 }, () => getMe), { concurrency: "unbounded" })
+        yield* fake.expireTokens()
+        yield* Effect.all(Array.from({ length: 20 }, () => getMe), { concurrency: "unbounded" })
+      }).pipe(Effect.provide(client))
+      const calls = yield* fake.calls
+      assert.strictEqual(tokenCalls(calls).length, 2)
+      assert.strictEqual(calls.filter((c) => c.path === "/me" && c.status === 200).length, 40)
+    }).pipe(Effect.provide(FakeOvhServer.layer())))
 })
