@@ -116,7 +116,7 @@ export function each<Id, A, E, R>(
       return (ids) =>
         ids.pipe(Stream.mapEffect((id) => Effect.map(Effect.result(fetch(id)), (result) => ({ id, result })), run))
     default:
-      return (ids) => ids.pipe(Stream.mapEffect(fetch, run))
+      return (ids) => ids.pipe(Stream.mapEffect((id) => fetch(id), run))
   }
 }
 
