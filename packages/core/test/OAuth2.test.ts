@@ -56,6 +56,8 @@ describe("OAuth2", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const me = yield* getMe
       assert.strictEqual(me.firstname, "Ada")
+      const settings = (yield* OvhClient.OvhClient).settings
+      assert.notInclude(inspect(settings), Redacted.value(fake.oauth2.clientSecret))
       const calls = yield* fake.calls
       assert.deepStrictEqual(calls.map((c) => [c.method, c.path, c.status]), [
         ["POST", "/auth/oauth2/token", 200],
@@ -213,6 +215,39 @@ describe("OAuth2", () => {
       const body = seen!.body as { _tag: string; body: Uint8Array }
       assert.strictEqual(body._tag, "Uint8Array")
       assert.strictEqual(new TextDecoder().decode(body.body), "grant_type=client_credentials&scope=all")
+    }))
+
+  it.effect("a token endpoint echoing the request does not leak the secret into the error", () =>
+    Effect.gen(function*() {
+      const http = HttpClient.make((request) =>
+        Effect.succeed(HttpClientResponse.fromWeb(
+          request,
+          new Response(`<html>bad gateway for client_secret=hunter2-secret</html>`, { status: 502 })
+        ))
+      )
+      const error = yield* Effect.flip(OAuth2.fetchToken(http, {
+        clientId: "id",
+        clientSecret: Redacted.make("hunter2-secret"),
+        tokenUrl: "https://www.ovh.com/auth/oauth2/token"
+      }))
+      assert.strictEqual(error.status, 502)
+      assert.include(error.detail, "<redacted>")
+      for (const text of [error.message, inspect(error), JSON.stringify(error)]) assert.notInclude(text, "hunter2-secret")
+      assert.isTrue(OvhError.isTransient(error))
+    }))
+
+  it.effect("a 200 without an access token is an OAuth2Failure", () =>
+    Effect.gen(function*() {
+      const http = HttpClient.make((request) =>
+        Effect.succeed(HttpClientResponse.fromWeb(request, new Response(JSON.stringify({ token_type: "Bearer" }))))
+      )
+      const error = yield* Effect.flip(OAuth2.fetchToken(http, {
+        clientId: "id",
+        clientSecret: Redacted.make("s"),
+        tokenUrl: "https://www.ovh.com/auth/oauth2/token"
+      }))
+      assert.strictEqual(error._tag, "OAuth2Failure")
+      assert.match(error.detail, /no access_token/)
     }))
 
   it.effect("a token shorter-lived than twice the margin is renewed at half-life, not at every call", () =>
