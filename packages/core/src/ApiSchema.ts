@@ -15,8 +15,8 @@ import { responses } from "./generated/responses.ts"
 import * as Registry from "./internal/apiSchema.ts"
 
 const registries = {
-  v1: Registry.makeRegistry(V1Schemas.models, V1Schemas.generics),
-  v2: Registry.makeRegistry(V2Schemas.models, V2Schemas.generics)
+  v1: Registry.makeRegistry(V1Schemas.descriptors),
+  v2: Registry.makeRegistry(V2Schemas.descriptors)
 }
 
 /** The schema of a v1 model: `ApiSchema.v1("billing.Bill")`. */

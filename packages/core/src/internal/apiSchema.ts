@@ -5,26 +5,23 @@
  */
 import * as Schema from "effect/Schema"
 
-/** Resolves a property's type text; `g` binds the type parameters of a generic model. */
-export type TypeOf = (text: string, g?: Readonly<Record<string, Schema.Top>>) => Schema.Top
+/**
+ * A model as the generated modules describe it: enum values (`e`), or properties (`p`) as
+ * `[type, 0 present | 1 nullable (or absent) | 2 may be absent]`, with generic parameters (`g`).
+ */
+export interface Descriptor {
+  readonly e?: ReadonlyArray<string | number>
+  readonly g?: ReadonlyArray<string>
+  readonly p?: Readonly<Record<string, readonly [string, number]>>
+}
 
-/** One builder per model id. */
-export type Builders = Readonly<Record<string, (g: Readonly<Record<string, Schema.Top>>) => Schema.Top>>
+/** Every model of one API version, by id. */
+export type Descriptors = Readonly<Record<string, Descriptor>>
 
-/** A struct whose fields are not inferred: the generated modules stay cheap to type-check. */
-export const struct = (fields: Readonly<Record<string, Schema.Top>>): Schema.Top =>
-  Schema.Struct(fields as Schema.Struct.Fields)
+type TypeOf = (text: string, g?: Readonly<Record<string, Schema.Top>>) => Schema.Top
 
-/** An enum: its values as literals. */
-export const literals = (values: ReadonlyArray<string | number>): Schema.Top =>
+const literals = (values: ReadonlyArray<string | number>): Schema.Top =>
   values.length === 0 ? Schema.String : Schema.Literals(values)
-
-/** A property that may be `null` or absent. */
-export const nullable = (schema: Schema.Top): Schema.Top =>
-  Schema.optionalKey(Schema.NullOr(schema as Schema.Codec<unknown>))
-
-/** A property some definitions of its model lack. */
-export const optional = (schema: Schema.Top): Schema.Top => Schema.optionalKey(schema as Schema.Codec<unknown>)
 
 const isDate = (s: string) => !Number.isNaN(Date.parse(s))
 const DateString = Schema.String.check(Schema.makeFilter(isDate, { expected: "a date" }))
@@ -72,22 +69,31 @@ export interface Registry {
 }
 
 /** A registry over generated builders. */
-export const makeRegistry = (
-  make: (t: TypeOf) => Builders,
-  generics: Readonly<Record<string, ReadonlyArray<string>>>
-): Registry => {
+export const makeRegistry = (descriptors: Descriptors): Registry => {
   const cache = new Map<string, Schema.Top>()
   const built = new Map<string, Schema.Top>()
-  let builders: Builders | undefined
-  const get = () => (builders ??= make(typeOf))
+
+  const build = (descriptor: Descriptor, g: Readonly<Record<string, Schema.Top>>): Schema.Top => {
+    if (descriptor.e !== undefined) return literals(descriptor.e)
+    const fields: Record<string, Schema.Top> = {}
+    for (const [name, [type, flag]] of Object.entries(descriptor.p ?? {})) {
+      const schema = typeOf(type, descriptor.g === undefined ? undefined : g) as Schema.Codec<unknown>
+      fields[name] = flag === 1
+        ? Schema.optionalKey(Schema.NullOr(schema))
+        : flag === 2
+        ? Schema.optionalKey(schema)
+        : schema
+    }
+    return Schema.Struct(fields as Schema.Struct.Fields)
+  }
 
   const model = (name: string, args: ReadonlyArray<Schema.Top>, key: string): Schema.Top => {
     let schema = built.get(key)
     if (schema === undefined) {
-      const params = generics[name] ?? []
+      const descriptor = descriptors[name]!
       const g: Record<string, Schema.Top> = {}
-      params.forEach((p, i) => (g[p] = args[i] ?? Schema.Unknown))
-      schema = get()[name]!(g)
+      ;(descriptor.g ?? []).forEach((p, i) => (g[p] = args[i] ?? Schema.Unknown))
+      schema = build(descriptor, g)
       built.set(key, schema)
     }
     return schema
@@ -111,7 +117,7 @@ export const makeRegistry = (
       const lt = t.indexOf("<")
       const name = lt > 0 ? t.slice(0, lt) : t
       const args = lt > 0 ? splitArgs(t.slice(lt + 1, -1)).map((a) => typeOf(a, g)) : []
-      if (get()[name] === undefined) {
+      if (!Object.hasOwn(descriptors, name)) {
         // Undefined ids: plain names (`countryCode2LettersEnum`) are strings, dotted ones anything.
         schema = name.includes(".") || /^[A-Z]$/.test(name) ? Schema.Unknown : Schema.String
       } else {
@@ -123,5 +129,5 @@ export const makeRegistry = (
     return schema
   }
 
-  return { type: (text) => typeOf(text), has: (id) => get()[id] !== undefined }
+  return { type: (text) => typeOf(text), has: (id) => Object.hasOwn(descriptors, id) }
 }
