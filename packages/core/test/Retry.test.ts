@@ -5,7 +5,7 @@ import * as RetryPolicy from "@effect-ovh/core/RetryPolicy"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, Random, Schedule } from "effect"
+import { Clock, Duration, Effect, Fiber, Layer, Random, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 
 const SERVER_TIME = 1_700_000_000
@@ -149,6 +149,20 @@ describe("Retry", () => {
       yield* TestClock.adjust("6999 millis")
       assert.deepStrictEqual(yield* received(fake, "/me"), [["GET", 429]])
       yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(yield* received(fake, "/me"), [["GET", 429], ["GET", 200]])
+    }).pipe(Effect.provide(layerWith())))
+
+  it.effect("a Retry-After given as an HTTP date is honoured too", () =>
+    Effect.gen(function*() {
+      const { client, fake } = yield* ready
+      const at = new Date((yield* Clock.currentTimeMillis) + 12_000).toUTCString()
+      yield* fake.failNext({ _tag: "Status", status: 429, headers: { "retry-after": at } })
+      const fiber = yield* Effect.forkChild(client.get("/me"))
+      yield* settle
+      yield* TestClock.adjust("11 seconds")
+      assert.strictEqual((yield* received(fake, "/me")).length, 1)
+      yield* TestClock.adjust("1 second")
       yield* Fiber.join(fiber)
       assert.deepStrictEqual(yield* received(fake, "/me"), [["GET", 429], ["GET", 200]])
     }).pipe(Effect.provide(layerWith())))
