@@ -336,7 +336,7 @@ export const make = (options: FakeOvhApi.Options) =>
     /** A typo in a seeded path would otherwise go unnoticed: only paths of the API can be seeded. */
     const unknownPath = (path: string) =>
       (V2.owns(normalize(path)) ? !v2.knows(path) : schemas.match(normalize(path)) === undefined)
-        ? new Error(`cannot seed ${path}: no path of the OVHcloud API v1 matches it`)
+        ? new Error(`cannot seed ${path}: no path of the OVHcloud API matches it`)
         : undefined
 
     const seedValue = (path: string, value: unknown) => {
