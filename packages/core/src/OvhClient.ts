@@ -201,7 +201,8 @@ export const urlOf = (baseUrl: string, path: string, query?: Query): string => {
 
 const makeWith = (
   options: Options,
-  shared?: { readonly budget: RetryPolicy.Budget }
+  // what a client made by `withConsumerKey` shares with its parent
+  shared?: { readonly budget: RetryPolicy.Budget; readonly limiter: Option.Option<RateLimiter.RateLimiter["Service"]> }
 ): Effect.Effect<
   OvhClient["Service"],
   never,
@@ -324,7 +325,7 @@ const makeWith = (
           }`
         })
       )
-      : makeWith(options, { budget }).pipe(
+      : makeWith(options, { budget, limiter }).pipe(
         Effect.provideService(OvhConfig.OvhConfig, {
           ...settings,
           auth: {
@@ -341,7 +342,7 @@ const makeWith = (
   const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
   const budget = shared?.budget ??
     (options.retryBudget === false ? RetryPolicy.unlimitedBudget : RetryPolicy.makeBudget(options.retryBudget))
-  const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter)
+  const limiter = shared?.limiter ?? (yield* Effect.serviceOption(RateLimiter.RateLimiter))
   const limit = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Option.isSome(limiter) ? limiter.value.limit(effect) : effect
   const clientTimeout = options.timeout === undefined ? settings.timeout : Duration.fromInputUnsafe(options.timeout)
@@ -403,7 +404,8 @@ const makeWith = (
           )
         )
       ),
-      Effect.withSpan("OvhClient.attempt", { attributes: { "ovh.attempt": attempt } })
+      // data-first: the data-last form of withSpan ignores `captureStackTrace` (effect 4.1)
+      (self) => Effect.withSpan(self, "OvhClient.attempt", { attributes: { "ovh.attempt": attempt }, captureStackTrace: false })
     )
 
   const send = <A>(request: Request): Effect.Effect<Reply<A>, OvhError.OvhError> => {
@@ -433,7 +435,10 @@ const makeWith = (
       return reply as Transport.Reply<A>
     }).pipe(
       Effect.tapError((error) => Effect.annotateCurrentSpan(errorAttributes(error))),
-      Effect.withSpan(`OvhClient.${method.toLowerCase()}`, {
+      // The call site would be this line: capturing it costs a stack trace per call for nothing. Data-first,
+      // because the data-last form of withSpan ignores `captureStackTrace` (effect 4.1).
+      (self) => Effect.withSpan(self, `OvhClient.${method.toLowerCase()}`, {
+        captureStackTrace: false,
         attributes: {
           "http.request.method": method,
           "ovh.method": method,
