@@ -9,7 +9,11 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const pending = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], state: "pendingValidation" })
-      const result = yield* runWith(fake, "credentials")
+      const [result, listed, invalid] = yield* Effect.all([
+        runWith(fake, "credentials"),
+        runWith(fake, "credentials", "--status", "pendingValidation"),
+        run("credentials", ["--status", "sleeping"], {})
+      ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       const lines = result.stdout.trimEnd().split("\n")
       assert.match(lines[0]!, /^ID\s+App Name\s+Description\s+Token Creation\s+Token Expiration\s+Token Last Use$/)
@@ -22,9 +26,7 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
       assert.notInclude(result.stdout, Redacted.value(pending))
       assert.notInclude(result.stdout, Redacted.value(fake.credentials.consumerKey))
 
-      const listed = yield* runWith(fake, "credentials", "--status", "pendingValidation")
       assert.strictEqual(listed.stdout.trimEnd().split("\n").at(-1), "1 pendingValidation credential(s)")
-      const invalid = yield* run("credentials", ["--status", "sleeping"], {})
       assert.strictEqual(invalid.code, 2)
     }))
 
@@ -32,23 +34,25 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
-      const result = yield* runWith(
-        fake,
-        "mail-redirection",
-        "--domain", mailDomain, "--from", `sales@${mailDomain}`, "--to", "ada@example.com", "--local-copy"
-      )
+      const [result, unknown, invalid] = yield* Effect.all([
+        runWith(
+          fake,
+          "mail-redirection",
+          "--domain", mailDomain, "--from", `sales@${mailDomain}`, "--to", "ada@example.com", "--local-copy"
+        ),
+        runWith(fake, "mail-redirection", "--domain", "nowhere.example", "--from", "a@nowhere.example", "--to", "b@example.com"),
+        run("mail-redirection", ["--domain", mailDomain, "--from", "not-an-address", "--to", "b@example.com"], {})
+      ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       const lines = result.stdout.trimEnd().split("\n")
       assert.strictEqual(lines[0], `redirection sales@${mailDomain} -> ada@example.com (keeping a local copy) requested`)
       assert.match(lines[1]!, /^task \d+: add, queued at \d{4}-\d{2}-\d{2}T/)
-      const post = (yield* fake.calls).find((c) => c.method === "POST")
+      const post = (yield* fake.calls).find((c) => c.method === "POST" && c.status === 200)
       assert.strictEqual(post?.path, `/email/domain/${mailDomain}/redirection`)
       assert.deepStrictEqual(post?.body, { from: `sales@${mailDomain}`, to: "ada@example.com", localCopy: true })
 
-      const unknown = yield* runWith(fake, "mail-redirection", "--domain", "nowhere.example", "--from", "a@nowhere.example", "--to", "b@example.com")
       assert.strictEqual(unknown.code, 1)
       assert.match(unknown.stderr, /^no mail domain nowhere.example on this account\nResourceNotFound: /)
-      const invalid = yield* run("mail-redirection", ["--domain", mailDomain, "--from", "not-an-address", "--to", "b@example.com"], {})
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "expected an email address")
     }))

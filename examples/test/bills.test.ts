@@ -9,7 +9,11 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
-      const result = yield* runWith(fake, "bills", "--concurrency", "2")
+      // a run with bad arguments sends nothing: it runs alongside
+      const [result, invalid] = yield* Effect.all([
+        runWith(fake, "bills", "--concurrency", "2"),
+        run("bills", ["--concurrency", "0"], {})
+      ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       const lines = result.stdout.trimEnd().split("\n")
       assert.strictEqual(
@@ -24,7 +28,6 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       assert.strictEqual(details.length, billRows.length)
       assert.isAtMost(yield* fake.maxInFlight, 2)
 
-      const invalid = yield* run("bills", ["--concurrency", "0"], {})
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "--concurrency must be between 1 and 50, got 0")
     }))
@@ -33,7 +36,10 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
-      const result = yield* runWith(fake, "dotted-params", "--from", "2026-07-01", "--to", "2026-10-01")
+      const [result, invalid] = yield* Effect.all([
+        runWith(fake, "dotted-params", "--from", "2026-07-01", "--to", "2026-10-01"),
+        run("dotted-params", ["--from", "July", "--to", "2026-10-01"], {})
+      ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       assert.strictEqual(
         result.stdout,
@@ -42,7 +48,6 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       const list = (yield* fake.calls).find((c) => c.path === "/me/bill")
       assert.deepStrictEqual(list?.query, { "date.from": "2026-07-01", "date.to": "2026-10-01" })
 
-      const invalid = yield* run("dotted-params", ["--from", "July", "--to", "2026-10-01"], {})
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "expected a date as YYYY-MM-DD")
     }))

@@ -30,7 +30,7 @@ layer(demoLayer({ validateAfter: "1500 millis" }), { excludeTestServices: true }
 
       const calls = yield* fake.calls
       const request = calls.find((c) => c.method === "POST" && c.path === "/auth/credential")
-      assert.deepStrictEqual(request?.body, { accessRules: [{ method: "GET", path: "/me" }], redirection: null })
+      assert.deepStrictEqual(request?.body, { accessRules: [{ method: "GET", path: "/me" }] })
       assert.isDefined(calls.find((c) => c.method === "GET" && c.path === "/auth/currentCredential"))
     }))
 
@@ -55,23 +55,38 @@ layer(demoLayer({ validateAfter: "1500 millis" }), { excludeTestServices: true }
       assert.include(result.stdout, "Welcome! (this key may not read /me)")
     }))
 
-  it.effect("fails with NotValidated when the key is refused, and checks its arguments before any request", () =>
+  it.effect("fails with ConsumerKeyRefused or ValidationTimeout, and checks its arguments before any request", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.route({ method: "POST", path: "/auth/credential" }, (request) =>
         Effect.tap(request.next, (reply) => fake.refuseConsumerKey((reply.body as { consumerKey: string }).consumerKey)))
       const refused = yield* run("consumer-key", ["--interval", "1"], appOnly(fake))
       assert.strictEqual(refused.code, 1)
-      assert.strictEqual(refused.stderr.trim(), "NotValidated: the consumer key was refused or expired; run the example again for a new one")
+      assert.strictEqual(
+        refused.stderr,
+        "run the example again for a new key\nConsumerKeyRefused: the consumer key was not validated: This credential is not valid\n"
+      )
       assert.isUndefined(keyOf(refused.stdout))
 
+      // nobody validates it; meanwhile, runs with bad arguments or --help send nothing
+      yield* fake.route({ method: "POST", path: "/auth/credential" }, (request) => request.next)
       yield* fake.clearCalls
-      const invalid = yield* run("consumer-key", ["--interval", "0"], {})
+      const [late, invalid, help] = yield* Effect.all([
+        run("consumer-key", ["--interval", "1", "--timeout", "2"], appOnly(fake)),
+        run("consumer-key", ["--interval", "0"], {}),
+        run("consumer-key", ["--help"], {})
+      ], { concurrency: "unbounded" })
+      assert.strictEqual(late.code, 1)
+      assert.match(late.stderr, /^run the example again for a new key\nValidationTimeout: the consumer key was not validated within 2s/)
+
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "--interval must be at least 1 second, got 0")
-      const help = yield* run("consumer-key", ["--help"], {})
       assert.strictEqual(help.code, 0)
       assert.include(help.stdout, "--recursive")
-      assert.deepStrictEqual(yield* fake.calls, [])
+      // only the timed-out run talked to the API
+      assert.deepStrictEqual(
+        [...new Set((yield* fake.calls).map((c) => `${c.method} ${c.path}`))],
+        ["POST /auth/credential", "GET /auth/time", "GET /auth/currentCredential"]
+      )
     }))
 })

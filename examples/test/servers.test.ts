@@ -53,7 +53,10 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
       const server = serverRows[0]![0]
-      const result = yield* runWith(fake, "kvm", "--server", server, "--ip", "203.0.113.7", "--ttl", "5", "--interval", "1")
+      const [result, invalid] = yield* Effect.all([
+        runWith(fake, "kvm", "--server", server, "--ip", "203.0.113.7", "--ttl", "5", "--interval", "1"),
+        run("kvm", ["--server", server, "--ip", "203.0.113.700"], {})
+      ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       const lines = result.stdout.trimEnd().split("\n")
       assert.strictEqual(lines[0], `KVM access for 203.0.113.7 on ${server} requested for 5 min`)
@@ -70,7 +73,6 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
         [{ type: "kvmipJnlp" }, 200]
       ])
 
-      const invalid = yield* run("kvm", ["--server", server, "--ip", "203.0.113.700"], {})
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "expected an IPv4 address")
     }))
