@@ -116,8 +116,14 @@ export const checkTarball = (entries: Entries, options: CheckOptions = {}): Arra
   if (exportsField["./package.json"] !== "./package.json") problems.push(`${name}: exports["./package.json"] is missing`)
   for (const [bin, target] of Object.entries<string>(pkg["bin"] ?? {})) {
     const file = target.replace(/^\.\//, "")
-    if (!file.startsWith("dist/") || !file.endsWith(".js")) problems.push(`${name}: bin ${bin} points at ${target}, not at dist`)
-    else if (!entries.get(file)?.toString("utf8").startsWith("#!")) problems.push(`${name}: bin ${bin} (${file}) is missing or has no #! line`)
+    if (!file.startsWith("dist/") || !file.endsWith(".js")) {
+      problems.push(`${name}: bin ${bin} points at ${target}, not at dist`)
+      continue
+    }
+    if (!entries.get(file)?.toString("utf8").startsWith("#!")) problems.push(`${name}: bin ${bin} (${file}) is missing or has no #! line`)
+    // a command runs when imported, so it is not a module users may import
+    const subpath = "./" + file.slice("dist/".length, -".js".length)
+    if (exportsField[subpath] !== null) problems.push(`${name}: exports["${subpath}"] is not null (bin ${bin})`)
   }
 
   for (const file of ["LICENSE", "README.md", "CHANGELOG.md"]) {

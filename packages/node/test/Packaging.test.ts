@@ -113,6 +113,15 @@ describe("Packaging", () => {
     assert.match(problems[3]!, /bin tool points at \.\/src\/bin\.ts/)
   })
 
+  it("reports a command that users could import", () => {
+    const files = { ...withManifest({ bin: { tool: "./dist/bin.js" } }), ...moduleFiles("bin", "#!/usr/bin/env node\n") }
+    assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
+      "@effect-ovh/example: exports[\"./bin\"] is not null (bin tool)"
+    ])
+    const hidden = { ...files, "package.json": JSON.stringify({ ...manifest, exports: { ...manifest.exports, "./bin": null }, bin: { tool: "./dist/bin.js" } }) }
+    assert.deepStrictEqual(Tarball.checkTarball(entries(hidden)), [])
+  })
+
   it("reports stale build output and stray files", () => {
     const problems = Tarball.checkTarball(entries({ ...publishable(), "dist/Gone.js": "", "test/a.test.ts": "" }))
     assert.deepStrictEqual(problems, [
