@@ -329,6 +329,7 @@ try {
   if (process.env["SMOKE_KEEP"] !== "1") fs.rmSync(work, { recursive: true, force: true })
 } catch (error) {
   process.stderr.write(`smoke: FAILED: ${error instanceof SmokeFailure ? error.message : String((error as Error).stack ?? error)}\n`)
-  process.stderr.write(`smoke: the project is kept in ${work}; after ${summary()}\n`)
+  if (fs.existsSync(app)) process.stderr.write(`smoke: the project is kept in ${work}; after ${summary()}\n`)
+  else fs.rmSync(work, { recursive: true, force: true })
   process.exitCode = 1
 }
