@@ -273,12 +273,14 @@ export const run = <A>(options: {
       const delay = asked !== undefined && Duration.isGreaterThan(asked, planned) ? asked : planned
       const cost = yield* budget.take(error)
       if (cost === undefined) {
-        return yield* new OvhError.RetryBudgetExhausted({
-          method: options.method,
-          path: options.path,
-          attempts: attempt,
-          lastFailure: error as Exclude<OvhError.OvhError, OvhError.RetryBudgetExhausted>
-        })
+        return yield* error._tag === "RetryBudgetExhausted" ? Effect.fail(error) : Effect.fail(
+          new OvhError.RetryBudgetExhausted({
+            method: options.method,
+            path: options.path,
+            attempts: attempt,
+            lastFailure: error
+          })
+        )
       }
       drawn += cost
       if (options.onRetry !== undefined) yield* options.onRetry({ attempt, error, delay })
