@@ -110,6 +110,7 @@ export const none: Policy = { ...defaultPolicy, retryable: () => false }
 /**
  * The policy of calls made in this context. A client uses its own (its layer option, else the
  * default) unless one is provided around the call: `Effect.provideService(RetryPolicy, policy)`.
+ * Providing `defaultPolicy` itself counts as providing none (spread it to force the defaults).
  */
 export const RetryPolicy = Context.Reference<Policy>("@effect-ovh/core/RetryPolicy", {
   defaultValue: () => defaultPolicy
