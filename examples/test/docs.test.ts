@@ -1,7 +1,9 @@
 /**
  * Every ```ts block of README.md and docs/*.md compiles: each block is written to
  * `.generated/docs/` as its own module and type-checked, strict, against the workspace's packages.
- * A block whose info string says `no-check` (```ts no-check) is left out, for fragments on purpose.
+ * A block without any `import` is a fragment: it is checked as the body of an `Effect.gen`, with
+ * the packages' namespaces and the usual `effect` modules in scope (as rustdoc wraps snippets in a
+ * `main`). A block whose info string says `no-check` (```ts no-check) is left out.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
@@ -29,6 +31,19 @@ export const blocks = (markdown: string): Array<{ readonly line: number; readonl
   return found
 }
 
+/** What a fragment (a block without imports) can use, and the generator it runs in. */
+const prelude = [
+  "import { AccessRecorder, Api, ConsumerKey, Endpoint, FanOut, OAuth2, OvhClient, OvhConfig, OvhError, Pagination, RateLimiter, RetryPolicy } from \"@effect-ovh/core\"",
+  "import { NodeOvh } from \"@effect-ovh/node\"",
+  "import { FakeOvhApi, FakeOvhServer } from \"@effect-ovh/testing\"",
+  "import { Console, Duration, Effect, Layer, Option, Redacted, Schedule, Schema, Stream } from \"effect\"",
+  "export const fragment = Effect.gen(function*() {"
+].join("\n")
+
+/** The module a block is checked as: itself, or a fragment inside the prelude. */
+export const moduleOf = (code: string): string =>
+  /^\s*import\s/m.test(code) ? code : `${prelude}\n${code}})\n`
+
 const documents = () => [
   join(root, "README.md"),
   ...(existsSync(join(root, "docs"))
@@ -42,6 +57,12 @@ describe("docs", () => {
     assert.deepStrictEqual(found, [{ line: 2, code: "const x = 1\n" }])
   })
 
+  it("checks a block without imports as the body of an Effect.gen", () => {
+    assert.strictEqual(moduleOf("import { Effect } from \"effect\"\n"), "import { Effect } from \"effect\"\n")
+    const fragment = moduleOf("yield* Console.log(1)\n")
+    assert.include(fragment, "export const fragment = Effect.gen(function*() {\nyield* Console.log(1)\n})")
+  })
+
   it("type-checks every TypeScript block of README.md and docs/*.md", { timeout: 60_000 }, async () => {
     rmSync(out, { recursive: true, force: true })
     mkdirSync(out, { recursive: true })
@@ -51,7 +72,7 @@ describe("docs", () => {
       for (const block of blocks(readFileSync(document, "utf8"))) {
         const file = `${name}_L${block.line}.ts`
         // the origin on top, so a compiler error points back at the document
-        writeFileSync(join(out, file), `// ${relative(root, document)}:${block.line}\n${block.code}`)
+        writeFileSync(join(out, file), `// ${relative(root, document)}:${block.line}\n${moduleOf(block.code)}`)
         files.push(file)
       }
     }
