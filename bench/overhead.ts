@@ -97,6 +97,10 @@ const program = Effect.gen(function*() {
     )
   )
   const url_ = perCall(() => Effect.sync(() => OvhClient.urlOf(BASE, "/me/bill/B1")))
+  const only = process.env["OVERHEAD_ONLY"]
+  if (only === "get") return { getUs: yield* get }
+  if (only === "bare") return { bareHttpClientUs: yield* bare }
+  if (only === "notFound") return { notFoundUs: yield* notFound }
   const bareUs = yield* bare
   const getUs = yield* get
   const notFoundUs = yield* notFound
