@@ -27,12 +27,18 @@ export interface Fake {
 
 const root = new URL("..", import.meta.url).pathname
 
-/** Starts `fake-ovh --port 0` (with `--tls` for HTTPS) in its own process and waits for its JSON line. */
-export const startFake = (options: { readonly tls: boolean; readonly dataFile?: string | undefined }): Promise<Fake> =>
+/** Starts `fake-ovh --port 0` (with `--tls` for HTTPS, `--latency` when given) in its own process and waits for its JSON line. */
+export const startFake = (options: {
+  readonly tls: boolean
+  readonly dataFile?: string | undefined
+  /** Milliseconds every answer waits (`--latency`). */
+  readonly latencyMs?: number | undefined
+}): Promise<Fake> =>
   new Promise((resolve, reject) => {
     const args = ["packages/testing/src/bin.ts", "--port", "0"]
     if (options.tls) args.push("--tls")
     if (options.dataFile !== undefined) args.push("--data", options.dataFile)
+    if (options.latencyMs !== undefined) args.push("--latency", String(options.latencyMs))
     const child = childProcess.spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
     const lines = readline.createInterface({ input: child.stdout })
     child.once("exit", (code) => reject(new Error(`fake-ovh exited with ${code}`)))

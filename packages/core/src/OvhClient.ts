@@ -11,9 +11,10 @@ import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
+import * as References from "effect/References"
 import * as Endpoint from "./Endpoint.ts"
 import * as OAuth2 from "./OAuth2.ts"
 import * as OvhConfig from "./OvhConfig.ts"
@@ -228,14 +229,19 @@ const makeWith = (
     return { method, path: request.path, url, body, headers }
   }
 
-  const authenticate = (
-    prepared: Transport.Prepared,
-    needAuth: boolean
-  ): Effect.Effect<Transport.Prepared, OvhError.OvhError> => {
+  /** A request signed for one attempt, with the time-delta generation its timestamp came from. */
+  interface Signed {
+    readonly prepared: Transport.Prepared
+    readonly generation: number | undefined
+  }
+
+  const unsigned = (prepared: Transport.Prepared): Signed => ({ prepared, generation: undefined })
+
+  const authenticate = (prepared: Transport.Prepared, needAuth: boolean): Effect.Effect<Signed, OvhError.OvhError> => {
     switch (auth._tag) {
       case "ApplicationKey": {
         const headers = { ...prepared.headers, "x-ovh-application": auth.applicationKey }
-        if (!needAuth) return Effect.succeed({ ...prepared, headers })
+        if (!needAuth) return Effect.succeed(unsigned({ ...prepared, headers }))
         if (Option.isNone(auth.consumerKey)) {
           return Effect.fail(
             new OvhError.InvalidKey({
@@ -248,34 +254,41 @@ const makeWith = (
           )
         }
         const consumerKey = auth.consumerKey.value
-        return Effect.map(timeDelta.now, (timestamp) => ({
-          ...prepared,
-          headers: {
-            ...headers,
-            "x-ovh-consumer": Redacted.value(consumerKey),
-            "x-ovh-timestamp": String(timestamp),
-            "x-ovh-signature": Signature.sign({
-              applicationSecret: auth.applicationSecret,
-              consumerKey,
-              method: prepared.method,
-              url: prepared.url,
-              body: prepared.body ?? "",
-              timestamp
+        return Effect.flatMap(timeDelta.sample, (sample) =>
+          Effect.clockWith((clock) => {
+            const timestamp = Math.floor(clock.currentTimeMillisUnsafe() / 1000) + sample.delta
+            return Effect.succeed<Signed>({
+              generation: sample.generation,
+              prepared: {
+                ...prepared,
+                headers: {
+                  ...headers,
+                  "x-ovh-consumer": Redacted.value(consumerKey),
+                  "x-ovh-timestamp": String(timestamp),
+                  "x-ovh-signature": Signature.sign({
+                    applicationSecret: auth.applicationSecret,
+                    consumerKey,
+                    method: prepared.method,
+                    url: prepared.url,
+                    body: prepared.body ?? "",
+                    timestamp
+                  })
+                }
+              }
             })
-          }
-        }))
+          }))
       }
       case "AccessToken":
-        return Effect.succeed(
+        return Effect.succeed(unsigned(
           needAuth
             ? { ...prepared, headers: { ...prepared.headers, authorization: `Bearer ${Redacted.value(auth.accessToken)}` } }
             : prepared
-        )
+        ))
       case "OAuth2":
         // no X-Ovh-* headers and no server time: the token alone authenticates
         return needAuth && tokens !== undefined
-          ? Effect.map(tokens.get, (token) => withBearer(prepared, token.accessToken))
-          : Effect.succeed(prepared)
+          ? Effect.map(tokens.get, (token) => unsigned(withBearer(prepared, token.accessToken)))
+          : Effect.succeed(unsigned(prepared))
     }
   }
 
@@ -350,103 +363,144 @@ const makeWith = (
   const timeoutOf = (request: Request) =>
     request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
 
-  // Only requests signed with the server time can be spoiled by a skewed clock.
-  const signsWithTime = (request: Request) =>
-    auth._tag === "ApplicationKey" && request.needAuth !== false && Option.isSome(auth.consumerKey)
-
   const isClockRejection = (error: OvhError.OvhError) =>
     error._tag === "InvalidSignature" || (error._tag === "BadParameters" && error.errorCode === "QUERY_TIME_OUT")
 
-  /** One request on the wire: through the limiter, signed once its turn comes, bounded by the timeout. */
-  const sendOnce = (request: Request) =>
-    limit(Effect.gen(function*() {
-      const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-      return yield* exchange(prepared, timeoutOf(request), Transport.readJson(prepared))
-    })).pipe(redactSecretHeaders)
+  /** What one call remembers across its attempts. */
+  interface CallState {
+    /** The time-delta generation the last request was signed with. */
+    generation: number | undefined
+    /** Whether the server time was learned again for this call (at most once). */
+    resynced: boolean
+  }
+
+  /** One request on the wire: signed once the limiter lets it go, bounded by the timeout. */
+  const sendOnce = (
+    prepared: Transport.Prepared,
+    request: Request,
+    state: CallState
+  ): Effect.Effect<Reply, OvhError.OvhError> =>
+    limit(Effect.flatMap(authenticate(prepared, request.needAuth !== false), (signed) => {
+      state.generation = signed.generation
+      return exchange(signed.prepared, timeoutOf(request), Transport.readJson(signed.prepared))
+    }))
 
   /**
    * One attempt. When the API refuses the timestamp or the signature, the server time is learned
    * again (one `/auth/time` however many calls fail together) and the request sent once more, even a
    * POST: the API refused it before acting on it. At most once per call.
    */
-  const attemptOnce = (request: Request, attempt: number, state: { resynced: boolean }) =>
-    Effect.gen(function*() {
-      const generation = signsWithTime(request) && !state.resynced ? (yield* timeDelta.sample).generation : undefined
-      const first = yield* Effect.result(sendOnce(request))
-      if (Result.isSuccess(first)) return first.success
-      const error = first.failure
-      if (generation === undefined || !isClockRejection(error)) return yield* Effect.fail(error)
-      state.resynced = true
-      yield* Effect.logDebug(`${request.method} ${request.path}: ${error._tag}, learning the server time again`)
-      yield* Effect.annotateCurrentSpan({ "ovh.time_resync": true })
-      yield* timeDelta.resync(generation)
-      return yield* Effect.mapError(
-        sendOnce(request),
-        (again): OvhError.OvhError => again._tag === "InvalidSignature" ? explainSignature(again) : again
+  const attemptOnce = (
+    prepared: Transport.Prepared,
+    request: Request,
+    attempt: number,
+    state: CallState,
+    debug: boolean
+  ): Effect.Effect<Reply, OvhError.OvhError> => {
+    const once = state.resynced
+      ? sendOnce(prepared, request, state)
+      : Effect.catchIf(
+        sendOnce(prepared, request, state),
+        (error) => state.generation !== undefined && isClockRejection(error),
+        (error) => {
+          const generation = state.generation!
+          state.resynced = true
+          return Effect.logDebug(`${request.method} ${request.path}: ${error._tag}, learning the server time again`).pipe(
+            Effect.andThen(Effect.annotateCurrentSpan({ "ovh.time_resync": true })),
+            Effect.andThen(timeDelta.resync(generation)),
+            Effect.andThen(Effect.mapError(
+              sendOnce(prepared, request, state),
+              (again): OvhError.OvhError => again._tag === "InvalidSignature" ? explainSignature(again) : again
+            ))
+          )
+        }
       )
-    }).pipe(
-      Effect.tap((reply) =>
-        Effect.andThen(
-          Effect.annotateCurrentSpan({
-            "http.response.status_code": reply.status,
-            ...(reply.queryId !== undefined ? { "ovh.query_id": reply.queryId } : {})
-          }),
-          Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${reply.status}`).pipe(
-            Effect.annotateLogs(logFields(request, attempt, reply.queryId))
+    return Effect.withSpan(
+      Effect.matchEffect(once, {
+        onSuccess: (reply) =>
+          Effect.andThen(
+            Effect.annotateCurrentSpan(replyAttributes(reply)),
+            debug
+              ? Effect.as(
+                Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${reply.status}`).pipe(
+                  Effect.annotateLogs(logFields(request, attempt, reply.queryId))
+                ),
+                reply
+              )
+              : Effect.succeed(reply)
+          ),
+        onFailure: (error) =>
+          Effect.andThen(
+            Effect.annotateCurrentSpan(errorAttributes(error)),
+            debug
+              ? Effect.andThen(
+                Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${error._tag}`).pipe(
+                  Effect.annotateLogs(logFields(request, attempt, queryIdOf(error)))
+                ),
+                Effect.fail(error)
+              )
+              : Effect.fail(error)
           )
-        )
-      ),
-      Effect.tapError((error) =>
-        Effect.andThen(
-          Effect.annotateCurrentSpan(errorAttributes(error)),
-          Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${error._tag}`).pipe(
-            Effect.annotateLogs(logFields(request, attempt, queryIdOf(error)))
-          )
-        )
-      ),
+      }),
+      "OvhClient.attempt",
       // data-first: the data-last form of withSpan ignores `captureStackTrace` (effect 4.1)
-      (self) => Effect.withSpan(self, "OvhClient.attempt", { attributes: { "ovh.attempt": attempt }, captureStackTrace: false })
+      { attributes: { "ovh.attempt": attempt }, captureStackTrace: false }
     )
+  }
 
   const send = <A>(request: Request): Effect.Effect<Reply<A>, OvhError.OvhError> => {
     const method = request.method.toUpperCase()
-    return Effect.gen(function*() {
-      const resolved = yield* RetryPolicy.resolve(clientPolicy, method, request.retry)
-      const state = { resynced: false }
+    const attempts = Effect.withFiber((fiber) => {
+      // read once per call, so that a call logging nothing builds no log line
+      const debug = !LogLevel.isGreaterThan(fiber.getRef(References.MinimumLogLevel), "Debug")
+      const resolved = RetryPolicy.resolveWith(fiber.getRef(RetryPolicy.RetryPolicy), clientPolicy, method, request.retry)
+      const prepared = prepare(request)
+      const state: CallState = { generation: undefined, resynced: false }
       let attempts = 0
-      const reply = yield* RetryPolicy.run({
-        method,
-        path: request.path,
-        resolved,
-        budget,
-        attempt: (n) => {
-          attempts = n
-          return attemptOnce(request, n, state)
-        },
-        onRetry: ({ attempt, delay, error }) =>
-          Effect.logDebug(
-            `${method} ${request.path}: ${error._tag} at attempt ${attempt}, retrying in ${Math.round(Duration.toMillis(delay))}ms`
-          ).pipe(Effect.annotateLogs(logFields(request, attempt, queryIdOf(error))))
-      }).pipe(Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan({ "ovh.attempts": attempts }))))
-      yield* Effect.annotateCurrentSpan({
-        "http.response.status_code": reply.status,
-        ...(reply.queryId !== undefined ? { "ovh.query_id": reply.queryId } : {})
-      })
-      return reply as Transport.Reply<A>
-    }).pipe(
-      Effect.tapError((error) => Effect.annotateCurrentSpan(errorAttributes(error))),
-      // The call site would be this line: capturing it costs a stack trace per call for nothing. Data-first,
-      // because the data-last form of withSpan ignores `captureStackTrace` (effect 4.1).
-      (self) => Effect.withSpan(self, `OvhClient.${method.toLowerCase()}`, {
-        captureStackTrace: false,
-        attributes: {
-          "http.request.method": method,
-          "ovh.method": method,
-          "ovh.path": request.path,
-          ...(request.template !== undefined ? { "url.template": request.template } : {})
+      return Effect.matchEffect(
+        RetryPolicy.run({
+          method,
+          path: request.path,
+          resolved,
+          budget,
+          attempt: (n) => {
+            attempts = n
+            return attemptOnce(prepared, request, n, state, debug)
+          },
+          onRetry: debug
+            ? ({ attempt, delay, error }) =>
+              Effect.logDebug(
+                `${method} ${request.path}: ${error._tag} at attempt ${attempt}, retrying in ${
+                  Math.round(Duration.toMillis(delay))
+                }ms`
+              ).pipe(Effect.annotateLogs(logFields(request, attempt, queryIdOf(error))))
+            : undefined
+        }),
+        {
+          onSuccess: (reply) =>
+            Effect.as(
+              Effect.annotateCurrentSpan({ ...replyAttributes(reply), "ovh.attempts": attempts }),
+              reply as Reply<A>
+            ),
+          onFailure: (error) =>
+            Effect.andThen(
+              Effect.annotateCurrentSpan({ ...errorAttributes(error), "ovh.attempts": attempts }),
+              Effect.fail(error)
+            )
         }
-      })
-    )
+      )
+    })
+    // The call site would be this line: capturing it costs a stack trace per call for nothing. Data-first,
+    // because the data-last form of withSpan ignores `captureStackTrace` (effect 4.1).
+    return Effect.withSpan(redactSecretHeaders(attempts), `OvhClient.${method.toLowerCase()}`, {
+      captureStackTrace: false,
+      attributes: {
+        "http.request.method": method,
+        "ovh.method": method,
+        "ovh.path": request.path,
+        ...(request.template !== undefined ? { "url.template": request.template } : {})
+      }
+    })
   }
 
   const call = <A>(request: Request): Effect.Effect<A, OvhError.OvhError> =>
@@ -454,8 +508,8 @@ const makeWith = (
 
   const raw = Effect.fn("OvhClient.raw")(function*(request: Request) {
     return yield* limit(Effect.gen(function*() {
-      const prepared = yield* authenticate(prepare(request), request.needAuth !== false)
-      return yield* exchange(prepared, timeoutOf(request), Effect.succeed)
+      const signed = yield* authenticate(prepare(request), request.needAuth !== false)
+      return yield* exchange(signed.prepared, timeoutOf(request), Effect.succeed)
     })).pipe(redactSecretHeaders)
   })
 
@@ -484,11 +538,23 @@ const make = makeWith({})
 // The HTTP client's own span records request headers: the consumer key and the signature must show as `<redacted>`.
 const SECRET_HEADERS = ["x-ovh-consumer", "x-ovh-signature", "authorization"]
 
+let redactedFrom: ReadonlyArray<string | RegExp> | undefined
+let redactedTo: ReadonlyArray<string | RegExp> = SECRET_HEADERS
+
 const redactSecretHeaders = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.flatMap(
-    Effect.service(Headers.CurrentRedactedNames),
-    (names) => Effect.provideService(effect, Headers.CurrentRedactedNames, [...names, ...SECRET_HEADERS])
-  )
+  Effect.withFiber((fiber) => {
+    const names = fiber.getRef(Headers.CurrentRedactedNames)
+    if (names !== redactedFrom) {
+      redactedFrom = names
+      redactedTo = [...names, ...SECRET_HEADERS]
+    }
+    return Effect.provideService(effect, Headers.CurrentRedactedNames, redactedTo)
+  })
+
+const replyAttributes = (reply: Reply): Record<string, unknown> =>
+  reply.queryId !== undefined
+    ? { "http.response.status_code": reply.status, "ovh.query_id": reply.queryId }
+    : { "http.response.status_code": reply.status }
 
 const queryIdOf = (error: OvhError.OvhError): string | undefined =>
   error._tag === "RetryBudgetExhausted"

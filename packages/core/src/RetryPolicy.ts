@@ -160,12 +160,19 @@ export const resolve = (
   client: Policy & { readonly idempotent?: boolean },
   method: string,
   retry: Retry | undefined
-): Effect.Effect<Resolved> =>
-  Effect.map(Effect.service(RetryPolicy), (current) => {
-    const policy = override(current === defaultPolicy ? client : current, retry)
-    const repeatable = policy.idempotent ?? policy.methods.includes(method.toUpperCase())
-    return { policy, repeatable }
-  })
+): Effect.Effect<Resolved> => Effect.map(Effect.service(RetryPolicy), (current) => resolveWith(current, client, method, retry))
+
+/** {@link resolve} with the policy in scope given: `current`. */
+export const resolveWith = (
+  current: Policy,
+  client: Policy & { readonly idempotent?: boolean },
+  method: string,
+  retry: Retry | undefined
+): Resolved => {
+  const policy = override(current === defaultPolicy ? client : current, retry)
+  const repeatable = policy.idempotent ?? policy.methods.includes(method.toUpperCase())
+  return { policy, repeatable }
+}
 
 /** Settings of a {@link Budget}. */
 export interface BudgetOptions {
@@ -238,31 +245,40 @@ export interface RetryEvent {
   readonly delay: Duration.Duration
 }
 
-/**
- * Runs `attempt(1)`, then, while the failure is retryable, the call repeatable, the schedule willing
- * and the budget not empty, waits and runs the next attempt. A 429 is never retried sooner than its
- * `Retry-After`, whatever the schedule says. An empty budget fails at once with `RetryBudgetExhausted`.
- */
-export const run = <A>(options: {
+/** What {@link run} needs. */
+export interface RunOptions<A> {
   readonly method: string
   readonly path: string
   readonly resolved: Resolved
   readonly budget: Budget
   readonly attempt: (attempt: number) => Effect.Effect<A, OvhError.OvhError>
   readonly onRetry?: ((event: RetryEvent) => Effect.Effect<void>) | undefined
-}): Effect.Effect<A, OvhError.OvhError> =>
+}
+
+/**
+ * Runs `attempt(1)`, then, while the failure is retryable, the call repeatable, the schedule willing
+ * and the budget not empty, waits and runs the next attempt. A 429 is never retried sooner than its
+ * `Retry-After`, whatever the schedule says. An empty budget fails at once with `RetryBudgetExhausted`.
+ */
+export const run = <A>(options: RunOptions<A>): Effect.Effect<A, OvhError.OvhError> => {
+  const { budget, resolved } = options
+  // the first attempt runs on its own: a call that succeeds at once builds no schedule
+  return Effect.matchEffect(options.attempt(1), {
+    onSuccess: (value) => Effect.as(budget.succeeded(0), value),
+    onFailure: (error) =>
+      resolved.repeatable && resolved.policy.retryable(error) ? retrying(options, error) : Effect.fail(error)
+  })
+}
+
+/** The attempts after a first one that failed with `first`, a retryable failure of a repeatable call. */
+const retrying = <A>(options: RunOptions<A>, first: OvhError.OvhError): Effect.Effect<A, OvhError.OvhError> =>
   Effect.gen(function*() {
     const { budget, resolved } = options
-    const step = resolved.repeatable ? yield* Schedule.toStep(resolved.policy.schedule) : undefined
+    const step = yield* Schedule.toStep(resolved.policy.schedule)
     let drawn = 0
+    let error = first
     for (let attempt = 1;; attempt++) {
-      const result = yield* Effect.result(options.attempt(attempt))
-      if (Result.isSuccess(result)) {
-        yield* budget.succeeded(drawn)
-        return result.success
-      }
-      const error = result.failure
-      if (step === undefined || !resolved.policy.retryable(error)) return yield* Effect.fail(error)
+      // `error` is what attempt number `attempt` failed with, and it is retryable
       const now = yield* Clock.currentTimeMillis
       const planned = yield* Pull.matchEffect(step(now, error), {
         onSuccess: ([, delay]) => Effect.succeed<Duration.Duration | undefined>(delay),
@@ -286,5 +302,12 @@ export const run = <A>(options: {
       drawn += cost
       if (options.onRetry !== undefined) yield* options.onRetry({ attempt, error, delay })
       yield* Effect.sleep(delay)
+      const result = yield* Effect.result(options.attempt(attempt + 1))
+      if (Result.isSuccess(result)) {
+        yield* budget.succeeded(drawn)
+        return result.success
+      }
+      error = result.failure
+      if (!resolved.policy.retryable(error)) return yield* Effect.fail(error)
     }
   })

@@ -71,8 +71,10 @@ export class TimeDelta extends Context.Service<TimeDelta, {
   static readonly makeWith = (fetch: Effect.Effect<number, OvhError.OvhError>): TimeDelta["Service"] => {
     let generation = 0
     let cell: { readonly generation: number; readonly deferred: Deferred.Deferred<Sample, OvhError.OvhError> } | undefined
-    const sample = Effect.suspend(() => {
-      if (cell !== undefined) return Deferred.await(cell.deferred)
+    // the learned sample, once there is one: every later call reads it without waiting on the Deferred
+    let learned: { readonly cell: NonNullable<typeof cell>; readonly sample: Effect.Effect<Sample> } | undefined
+    const sample = Effect.suspend((): Effect.Effect<Sample, OvhError.OvhError> => {
+      if (cell !== undefined) return learned?.cell === cell ? learned.sample : Deferred.await(cell.deferred)
       const mine = { generation: ++generation, deferred: Deferred.makeUnsafe<Sample, OvhError.OvhError>() }
       cell = mine
       const learn = fetch.pipe(
@@ -80,6 +82,7 @@ export class TimeDelta extends Context.Service<TimeDelta, {
         Effect.onExit((exit) => {
           // a failure is not cached: the next caller tries again
           if (Exit.isFailure(exit) && cell === mine) cell = undefined
+          if (Exit.isSuccess(exit)) learned = { cell: mine, sample: Effect.succeed(exit.value) }
           return Deferred.done(mine.deferred, exit)
         })
       )

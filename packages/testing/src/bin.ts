@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm fake-ovh [--port N] [--seed S] [--data file.json]`: serves the fake OVHcloud API on
+ * `pnpm fake-ovh [--port N] [--seed S] [--data file.json] [--latency ms] [--tls]`: serves the fake OVHcloud API on
  * 127.0.0.1 and prints one JSON line with its base URL and ready-to-use credentials.
  *
  * @since 0.1.0
@@ -8,6 +8,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpServerError from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
@@ -15,11 +16,12 @@ import * as Redacted from "effect/Redacted"
 import * as FakeOvhApi from "./FakeOvhApi.ts"
 import * as FakeOvhServer from "./FakeOvhServer.ts"
 
-const usage = "usage: fake-ovh [--port <n>] [--seed <text>] [--data <file.json>] [--tls]\n" +
-  "  prints one JSON line (baseUrl, credentials; caFile with --tls), then serves until SIGINT/SIGTERM"
+const usage = "usage: fake-ovh [--port <n>] [--seed <text>] [--data <file.json>] [--latency <ms>] [--tls]\n" +
+  "  prints one JSON line (baseUrl, credentials; caFile with --tls), then serves until SIGINT/SIGTERM\n" +
+  "  --latency: milliseconds every answer waits, as a remote API would (default 0)"
 
 const parseArgs = (argv: ReadonlyArray<string>) => {
-  const out: { port?: number; seed?: string; data?: string; tls?: boolean } = {}
+  const out: { port?: number; seed?: string; data?: string; tls?: boolean; latency?: number } = {}
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined]
@@ -37,6 +39,15 @@ const parseArgs = (argv: ReadonlyArray<string>) => {
       case "--data":
         out.data = value() ?? ""
         break
+      case "--latency": {
+        const text = value()
+        const latency = Number(text)
+        if (text === undefined || text.trim() === "" || !Number.isFinite(latency) || latency < 0) {
+          throw new Error(`invalid --latency ${JSON.stringify(text ?? "")}: a number of milliseconds >= 0\n${usage}`)
+        }
+        out.latency = latency
+        break
+      }
       case "--tls":
         out.tls = true
         break
@@ -63,7 +74,8 @@ const main = Effect.gen(function*() {
   const options: FakeOvhServer.TlsOptions = {
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
-    ...(data !== undefined ? { data } : {})
+    ...(data !== undefined ? { data } : {}),
+    ...(args.latency !== undefined && args.latency > 0 ? { latency: Duration.millis(args.latency) } : {})
   }
   // With --tls, the throwaway certificate goes to a temporary file for NODE_EXTRA_CA_CERTS, removed at exit.
   const certificate = args.tls ? yield* FakeOvhServer.selfSignedCertificate() : undefined

@@ -110,4 +110,23 @@ describe("fake-ovh command", () => {
       first.child.kill("SIGINT")
       assert.strictEqual(yield* exitOf(first.child), 0)
     }), { timeout: 30_000 })
+
+  it.live("--latency makes every answer wait that long; a bad value is refused with the usage", () =>
+    Effect.gen(function*() {
+      const { child, ready } = yield* start(["--latency", "150"])
+      const started = Date.now()
+      const time = yield* Effect.promise(() => fetch(ready.baseUrl + "/auth/time").then((r) => r.text()))
+      assert.match(time, /^\d+$/)
+      assert.isAtLeast(Date.now() - started, 150)
+      child.kill("SIGTERM")
+      assert.strictEqual(yield* exitOf(child), 0)
+
+      for (const bad of ["-5", "soon", ""]) {
+        const exit = yield* Effect.exit(start(["--latency", bad]))
+        assert.isTrue(exit._tag === "Failure")
+        const message = String(Cause.squash((exit as Exit.Failure<unknown, Error>).cause))
+        assert.include(message, "invalid --latency")
+        assert.include(message, "usage: fake-ovh")
+      }
+    }), { timeout: 30_000 })
 })

@@ -95,54 +95,58 @@ const parseRetryAfter = (value: string | undefined, nowMillis: number): number |
   return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMillis) / 1000)
 }
 
-/** Reads the body of `response` as JSON and maps a failing status to its `OvhError`. */
+/**
+ * Reads the body of `response` as JSON and maps a failing status to its `OvhError`. Written without a
+ * generator: it runs once per request, so every step it saves counts.
+ */
 export const readJson = (prepared: Prepared) =>
 (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<Reply, OvhError.ApiFailure | OvhError.InvalidResponse | OvhError.NetworkError> =>
-  Effect.gen(function*() {
-    const headers = response.headers as Readonly<Record<string, string>>
-    const queryId = headers["x-ovh-queryid"]
-    const text = yield* response.text.pipe(
-      Effect.mapError((error) =>
-        new OvhError.NetworkError({
-          method: prepared.method,
-          path: prepared.path,
-          reason: "Transport",
-          detail: `body: ${detailOf(error)}`
-        })
-      )
-    )
-    let body: unknown = null
-    let json = true
-    if (response.status !== 204 && text.trim() !== "") {
-      try {
-        body = JSON.parse(text)
-      } catch {
-        json = false
-        body = text
-      }
+  Effect.flatMap(
+    Effect.mapError(response.text, (error) =>
+      new OvhError.NetworkError({
+        method: prepared.method,
+        path: prepared.path,
+        reason: "Transport",
+        detail: `body: ${detailOf(error)}`
+      })),
+    (text) => interpret(prepared, response.status, response.headers as Readonly<Record<string, string>>, text)
+  )
+
+const interpret = (
+  prepared: Prepared,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string
+): Effect.Effect<Reply, OvhError.ApiFailure | OvhError.InvalidResponse> => {
+  const queryId = headers["x-ovh-queryid"]
+  let body: unknown = null
+  let json = true
+  if (status !== 204 && text.trim() !== "") {
+    try {
+      body = JSON.parse(text)
+    } catch {
+      json = false
+      body = text
     }
-    if (response.status >= 200 && response.status < 300) {
-      if (!json) {
-        return yield* new OvhError.InvalidResponse({
-          status: response.status,
+  }
+  if (status >= 200 && status < 300) {
+    return json
+      ? Effect.succeed({ status, headers, queryId, body })
+      : Effect.fail(
+        new OvhError.InvalidResponse({
+          status,
           method: prepared.method,
           path: prepared.path,
           detail: `body is not JSON: ${text.slice(0, 120)}`,
           ...(queryId !== undefined ? { queryId } : {})
         })
-      }
-      return { status: response.status, headers, queryId, body }
-    }
-    return yield* OvhError.fromAnswer({
-      status: response.status,
-      method: prepared.method,
-      path: prepared.path,
-      queryId,
-      body,
-      retryAfter: response.status === 429
-        ? parseRetryAfter(headers["retry-after"], yield* Clock.currentTimeMillis)
-        : undefined
-    })
-  })
+      )
+  }
+  const answer = (retryAfter: number | undefined) =>
+    Effect.fail(OvhError.fromAnswer({ status, method: prepared.method, path: prepared.path, queryId, body, retryAfter }))
+  return status === 429
+    ? Effect.flatMap(Clock.currentTimeMillis, (now) => answer(parseRetryAfter(headers["retry-after"], now)))
+    : answer(undefined)
+}
