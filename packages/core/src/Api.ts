@@ -8,6 +8,7 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as Ops from "./generated/operations.ts"
 import * as OvhClient from "./OvhClient.ts"
@@ -74,60 +75,20 @@ export interface Service {
   readonly put: Call<"PUT">
   /** `DELETE path`: as `get`. */
   readonly delete: Call<"DELETE">
-  /** The untyped client underneath, for anything the descriptions do not cover. */
-  readonly client: OvhClient.Service
 }
-
-/** A parameter object as the runtime sees it. */
-type Untyped = Readonly<Record<string, unknown>>
 
 /**
- * Splits a typed call into an `OvhClient.Request`: path parameters are substituted (percent-encoded
- * with `encodeURIComponent`); for GET and DELETE the rest is the query; for POST and PUT the rest is
- * the JSON body, except `$query` (the few POST/PUT query parameters) and `$body` (a body that is an
- * array or a map, not an object).
+ * Splits a typed call into an `OvhClient.Request` (or the `BadParameters` of a missing path
+ * parameter): `OvhClient.request`, which the untyped `get`/`post`/`put`/`delete` use too.
  */
-export const request = (
-  method: Method,
-  template: string,
-  params: Untyped | undefined,
-  options?: OvhClient.CallOptions
-): OvhClient.Request => {
-  const rest: Record<string, unknown> = { ...params }
-  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = rest[name]
-    delete rest[name]
-    return encodeURIComponent(String(value))
-  })
-  if (method === "GET" || method === "DELETE") return { ...options, method, path, query: queryOf(rest) }
-  const { $body, $query, ...fields } = rest
-  const body = $body !== undefined ? $body : Object.keys(fields).length > 0 ? fields : undefined
-  return { ...options, method, path, query: queryOf($query as Untyped | undefined), body }
-}
+export const request: typeof OvhClient.request = OvhClient.request
 
-// Maps (e.g. `iamTags`, `map[string][]iam.resource.TagFilter`) have no declared query-string form: they go as JSON.
-const queryOf = (params: Untyped | undefined): OvhClient.Query | undefined => {
-  if (params === undefined) return undefined
-  const out: Record<string, OvhClient.QueryValue> = {}
-  for (const key in params) {
-    const value = params[key]
-    out[key] = value && typeof value === "object" && !Array.isArray(value) ? JSON.stringify(value) : value as never
-  }
-  return out
-}
-
-/** The typed view of a client. */
-export const make = (client: OvhClient.Service): Service => {
-  const call = (method: Method) => (path: string, params?: Untyped, options?: OvhClient.CallOptions) =>
-    client.call(request(method, path, params, options))
-  return {
-    get: call("GET") as Call<"GET">,
-    post: call("POST") as Call<"POST">,
-    put: call("PUT") as Call<"PUT">,
-    delete: call("DELETE") as Call<"DELETE">,
-    client
-  }
-}
+/**
+ * The typed view of a client: the client itself, whose `get`, `post`, `put` and `delete` take path
+ * templates, seen with the types of the API descriptions. It adds no code to a call: keep `client`
+ * for the untyped calls (`call`, `send`, `raw`, paths the descriptions do not have).
+ */
+export const make: (client: OvhClient.Service) => Service = identity as never
 
 /** The typed client in scope. */
 // Pure annotations let bundlers drop the class from apps that only use `make`.

@@ -44,14 +44,15 @@ export const make = (client: OvhClient.Service): Service => {
   const call = (method: Api.Method) =>
   (template: string, params?: Readonly<Record<string, unknown>>, options?: OvhClient.CallOptions) => {
     const request = Api.request(method, template, params, options)
-    return Effect.flatMap(client.send(request), (reply) => decode(method, template, reply, request.path))
+    return request instanceof OvhError.BadParameters
+      ? Effect.fail(request)
+      : Effect.flatMap(client.send(request), (reply) => decode(method, template, reply, request.path))
   }
   return {
     get: call("GET") as Api.Call<"GET">,
     post: call("POST") as Api.Call<"POST">,
     put: call("PUT") as Api.Call<"PUT">,
-    delete: call("DELETE") as Api.Call<"DELETE">,
-    client
+    delete: call("DELETE") as Api.Call<"DELETE">
   }
 }
 

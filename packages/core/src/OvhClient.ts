@@ -80,21 +80,27 @@ export interface Service {
   readonly raw: (
     request: Request
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, OvhError.NetworkError | OvhError.InvalidKey | OvhError.OvhError>
-  /** `GET path?params`. */
+  /**
+   * `GET path?params`. The path may be a template: `get("/me/bill/{billId}", { billId })` puts `billId`
+   * in the path and the other parameters in the query (see {@link request}).
+   */
   readonly get: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
-  /** `DELETE path?params`. */
+  /** `DELETE path?params`, with path templates as `get`. */
   readonly delete: <A = unknown>(
     path: string,
     params?: Query,
     options?: CallOptions
   ) => Effect.Effect<A, OvhError.OvhError>
-  /** `POST path` with `params` as a JSON body (none when `params` is absent). */
+  /**
+   * `POST path` with `params` as a JSON body (none when `params` is absent), with path templates as `get`:
+   * `post("/email/domain/{domain}/redirection", { domain, from, to, localCopy })`.
+   */
   readonly post: <A = unknown>(
     path: string,
     params?: Readonly<Record<string, unknown>>,
     options?: CallOptions
   ) => Effect.Effect<A, OvhError.OvhError>
-  /** `PUT path` with `params` as a JSON body (none when `params` is absent). */
+  /** `PUT path` with `params` as a JSON body (none when `params` is absent), with path templates as `post`. */
   readonly put: <A = unknown>(
     path: string,
     params?: Readonly<Record<string, unknown>>,
@@ -163,8 +169,15 @@ const canonicalize = (params: Readonly<Record<string, unknown>>): Record<string,
 const encodeComponent = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
 
-const queryValue = (value: string | number | boolean | null): string =>
-  value === null ? "null" : typeof value === "boolean" ? (value ? "true" : "false") : String(value)
+// Maps (e.g. `iamTags`, `map[string][]iam.resource.TagFilter`) have no declared query-string form: they go as JSON.
+const queryValue = (value: string | number | boolean | null | object): string =>
+  value === null
+    ? "null"
+    : typeof value === "boolean"
+    ? (value ? "true" : "false")
+    : typeof value === "object"
+    ? JSON.stringify(value)
+    : String(value)
 
 /** The query string of `params` (without `?`), in insertion order. */
 export const encodeQuery = (params: Query): string => {
@@ -178,7 +191,7 @@ export const encodeQuery = (params: Query): string => {
         parts.push(key + "=" + encodeComponent(queryValue(item)))
       }
     } else {
-      parts.push(key + "=" + encodeComponent(queryValue(value as string | number | boolean | null)))
+      parts.push(key + "=" + encodeComponent(queryValue(value)))
     }
   }
   return parts.join("&")
@@ -198,6 +211,54 @@ export const urlOf = (baseUrl: string, path: string, query?: Query): string => {
   const raw = qs === "" ? base : base + (base.includes("?") ? "&" : "?") + qs
   // Serialize as the HTTP layer will: spaces or non-ASCII in a path get percent-encoded here, before signing.
   return new URL(raw).href
+}
+
+/**
+ * The request of `get`, `post`, `put` and `delete`. A path may be a template (\`/me/bill/{billId}\`):
+ * each \`{name}\` takes \`params[name]\`, percent-encoded, and the template is recorded on the call's span.
+ * For GET and DELETE the other parameters are the query (objects as JSON); for POST and PUT they are
+ * the JSON body, except \`$query\` (query parameters of a POST or PUT) and \`$body\` (a body that is not
+ * an object: an array, a string). A placeholder without its parameter is a `BadParameters`, sent nowhere.
+ */
+export const request = (
+  method: Method,
+  path: string,
+  params?: Readonly<Record<string, unknown>> | undefined,
+  options?: CallOptions | undefined
+): Request | OvhError.BadParameters => {
+  let rest = params
+  let target = path
+  let template = options?.template
+  if (path.includes("{")) {
+    const left: Record<string, unknown> = { ...params }
+    let missing: string | undefined
+    target = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const value = left[name]
+      if (value === undefined || value === null) missing ??= name
+      delete left[name]
+      return encodeURIComponent(String(value))
+    })
+    if (missing !== undefined) {
+      return new OvhError.BadParameters({
+        status: 0,
+        method,
+        path,
+        message: `the path parameter ${missing} of ${path} is missing: pass it in the parameters, e.g. { ${missing}: ... }`
+      })
+    }
+    template ??= path
+    rest = left
+  }
+  const base: Request = template === undefined ? { ...options, method, path: target } : { ...options, method, path: target, template }
+  if (method === "GET" || method === "DELETE") return rest === undefined ? base : { ...base, query: rest as Query }
+  if (rest === undefined) return base
+  if (!("$body" in rest) && !("$query" in rest)) return { ...base, body: canonicalize(rest) }
+  const { $body, $query, ...fields } = rest
+  return {
+    ...base,
+    query: $query as Query | undefined,
+    body: $body !== undefined ? $body : Object.keys(fields).length > 0 ? canonicalize(fields) : undefined
+  }
 }
 
 const makeWith = (
@@ -513,21 +574,21 @@ const makeWith = (
     })).pipe(redactSecretHeaders)
   })
 
-  const withQuery = (method: "GET" | "DELETE") => <A>(path: string, params?: Query, options?: CallOptions) =>
-    call<A>({ ...options, method, path, query: params })
-  const withBody = (method: "POST" | "PUT") =>
-  <A>(path: string, params?: Readonly<Record<string, unknown>>, options?: CallOptions) =>
-    call<A>({ ...options, method, path, body: params === undefined ? undefined : canonicalize(params) })
+  const shortcut = (method: Method) =>
+  <A>(path: string, params?: Readonly<Record<string, unknown>>, options?: CallOptions): Effect.Effect<A, OvhError.OvhError> => {
+    const made = request(method, path, params, options)
+    return made instanceof OvhError.BadParameters ? Effect.fail(made) : call<A>(made)
+  }
 
   return OvhClient.of({
     settings,
     call,
     send,
     raw,
-    get: withQuery("GET"),
-    delete: withQuery("DELETE"),
-    post: withBody("POST"),
-    put: withBody("PUT"),
+    get: shortcut("GET"),
+    delete: shortcut("DELETE"),
+    post: shortcut("POST"),
+    put: shortcut("PUT"),
     withConsumerKey
   })
 })

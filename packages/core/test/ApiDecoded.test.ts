@@ -1,4 +1,4 @@
-import { Api, ApiDecoded, ApiSchema, OvhClient } from "@effect-ovh/core"
+import { Api, ApiDecoded, ApiSchema, OvhClient, OvhError } from "@effect-ovh/core"
 import { FakeOvhApi } from "@effect-ovh/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
@@ -190,11 +190,11 @@ type Decoding = (path: string, params: object) => Effect.Effect<unknown, { _tag:
 /** Decodes `GET template` through the fake: "ok", a fake quirk, or the failure message. */
 const decodeGet = Effect.fnUntraced(function*(template: string, params: Record<string, unknown>) {
   const decoded = yield* ApiDecoded.ApiDecoded
-  const plain = yield* Api.Api
+  const client = yield* OvhClient.OvhClient
   const result = yield* Effect.result((decoded.get as Decoding)(template, params))
   if (result._tag === "Success") return "ok" as const
   if (result.failure._tag !== "InvalidResponse") return "unanswered" as const
-  const raw = yield* Effect.orDie(plain.client.get(Api.request("GET", template, params).path))
+  const raw = yield* Effect.orDie(client.get(template, params as OvhClient.Query))
   return fakeQuirk(raw, result.failure.message, params) ?? `${template}: ${result.failure.message}`
 })
 
@@ -316,32 +316,45 @@ describe("ApiDecoded", () => {
   })
 })
 
+/** A request that `Api.request` could build. */
+const built = (made: OvhClient.Request | OvhError.BadParameters): OvhClient.Request => {
+  if (made instanceof OvhError.BadParameters) throw new Error(`unexpected: ${made.message}`)
+  return made
+}
+
 describe("Api", () => {
   it("substitutes path parameters percent-encoded, the rest to the query or the body", () => {
-    const get = Api.request("GET", "/domain/zone/{zoneName}/record", { zoneName: "a b/c", fieldType: "A", subDomain: "www" })
+    const get = built(Api.request("GET", "/domain/zone/{zoneName}/record", { zoneName: "a b/c", fieldType: "A", subDomain: "www" }))
     assert.deepStrictEqual({ path: get.path, query: get.query, body: get.body }, {
       path: "/domain/zone/a%20b%2Fc/record",
       query: { fieldType: "A", subDomain: "www" },
       body: undefined
     })
-    const post = Api.request("POST", "/email/domain/{domain}/redirection", {
+    const post = built(Api.request("POST", "/email/domain/{domain}/redirection", {
       domain: "example.com",
       from: "a@example.com",
       to: "b@example.net",
       localCopy: false
-    })
+    }))
     assert.deepStrictEqual({ path: post.path, body: post.body }, {
       path: "/email/domain/example.com/redirection",
       body: { from: "a@example.com", to: "b@example.net", localCopy: false }
     })
-    const purge = Api.request("POST", "/hosting/web/{serviceName}/cdn/domain/{domainName}/purge", {
+    const purge = built(Api.request("POST", "/hosting/web/{serviceName}/cdn/domain/{domainName}/purge", {
       serviceName: "s",
       domainName: "d",
       $query: { pattern: "/img" }
-    })
+    }))
     assert.deepStrictEqual([purge.query, purge.body], [{ pattern: "/img" }, undefined])
-    const tags = Api.request("GET", "/v2/okms/resource", { iamTags: { env: [{ operator: "EQ", value: "prod" }] } })
-    assert.deepStrictEqual(tags.query, { iamTags: "{\"env\":[{\"operator\":\"EQ\",\"value\":\"prod\"}]}" })
+    const tags = built(Api.request("GET", "/v2/okms/resource", { iamTags: { env: [{ operator: "EQ", value: "prod" }] } }))
+    assert.strictEqual(
+      OvhClient.encodeQuery(tags.query!),
+      "iamTags=" + encodeURIComponent("{\"env\":[{\"operator\":\"EQ\",\"value\":\"prod\"}]}")
+    )
+    assert.strictEqual(get.template, "/domain/zone/{zoneName}/record")
+    const missing = Api.request("GET", "/me/bill/{billId}", {})
+    assert.instanceOf(missing, OvhError.BadParameters)
+    assert.include((missing as OvhError.BadParameters).message, "billId")
   })
 
   it.effect("sends typed calls through the client", () =>

@@ -93,6 +93,28 @@ describe("OvhClient", () => {
       assert.strictEqual(calls[1]!.headers["content-type"], "application/json")
     }).pipe(Effect.provide(TestLayer)))
 
+  it.effect("takes path templates: parameters fill the path, the rest goes to the query or the body", () =>
+    Effect.gen(function*() {
+      const client = yield* OvhClient.OvhClient
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.seed("/me/bill/B 1", { billId: "B 1" })
+      yield* fake.seed("/email/domain/example.com", { domain: "example.com" })
+      assert.deepStrictEqual(yield* client.get("/me/bill/{billId}", { billId: "B 1" }), { billId: "B 1" })
+      yield* client.get("/domain/zone/{zoneName}/record", { zoneName: "example.com", fieldType: "A" })
+      yield* client.post("/email/domain/{domain}/redirection", { domain: "example.com", _from: "a@example.com", to: "b@example.org", localCopy: false })
+      const calls = (yield* fake.calls).filter((c) => !c.path.endsWith("/auth/time"))
+      assert.deepStrictEqual(calls.map((c) => c.path), ["/me/bill/B 1", "/domain/zone/example.com/record", "/email/domain/example.com/redirection"])
+      assert.deepStrictEqual(calls[1]!.query, { fieldType: "A" })
+      assert.deepStrictEqual(calls[2]!.body, { from: "a@example.com", to: "b@example.org", localCopy: false })
+
+      // a placeholder without its parameter fails before anything is sent
+      const before = (yield* fake.calls).length
+      const error = yield* Effect.flip(client.delete("/me/sshKey/{keyName}", { keyname: "typo" }))
+      assert.strictEqual(error._tag, "BadParameters")
+      assert.include(error.message, "keyName")
+      assert.strictEqual((yield* fake.calls).length, before)
+    }).pipe(Effect.provide(TestLayer)))
+
   it.effect("decodes 204, empty and null bodies as null, and exposes status and headers with send", () =>
     Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
