@@ -12,7 +12,7 @@ import * as Undici from "undici"
 import type { FakeInfo } from "./lib.ts"
 import { quantile } from "./lib.ts"
 
-export type Contender = "effect-ovh" | "effect-http" | "node-ovh" | "raw-undici"
+export type Contender = "effect-ovh" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
 
 export interface LoadTask {
   readonly kind: "load"
@@ -57,6 +57,11 @@ export interface FetchAllResult {
   readonly peakHeapMb: number
   /** Heap before the fetch, MB. */
   readonly baseHeapMb: number
+  /**
+   * The largest live heap (\`heapUsed\` right after a full GC) of ten samples taken along the fetch,
+   * one every tenth of the items, MB: what the fetch holds, without the garbage not yet collected.
+   */
+  readonly peakLiveHeapMb: number
 }
 
 export type Task = LoadTask | AuthTimeTask | FetchAllTask
@@ -241,6 +246,12 @@ const load = async (task: LoadTask): Promise<LoadResult> => {
       return Effect.runPromise(loadEffect(task))
     case "effect-http":
       return Effect.runPromise(loadEffectHttp(task))
+    case "effect-undici": {
+      const raw = await rawUndici(task.fake)
+      const result = await Effect.runPromise(loadFibers((path) => Effect.promise(() => raw.get(path)), task))
+      await raw.close()
+      return result
+    }
     case "raw-undici": {
       const raw = await rawUndici(task.fake)
       const result = await loadPromise(raw.get, task)
@@ -294,19 +305,28 @@ const fetchAll = (task: FetchAllTask) =>
     const start = performance.now()
     let total = 0
     let items = 0
+    let peakLive = 0
+    const every = Math.max(1, Math.floor(task.count / 10))
+    const counted = () => {
+      items++
+      if (items % every === 0 && globalThis.gc !== undefined) {
+        globalThis.gc()
+        peakLive = Math.max(peakLive, process.memoryUsage().heapUsed)
+      }
+    }
     const ids = (yield* client.get<ReadonlyArray<string>>("/me/bill")).slice(0, task.count)
     if (task.mode === "sequential") {
       // the python-ovh examples: `for id in client.get('/me/bill'): client.get('/me/bill/%s' % id)`
       for (const id of ids) {
         const bill = yield* client.get<Bill>(`/me/bill/${id}`)
         total += bill.priceWithTax.value
-        items++
+        counted()
       }
     } else {
       yield* Effect.forEach(ids, (id) =>
         Effect.map(client.get<Bill>(`/me/bill/${id}`), (bill) => {
           total += bill.priceWithTax.value
-          items++
+          counted()
         }), { concurrency: task.concurrency, discard: true })
     }
     const wallMs = performance.now() - start
@@ -319,7 +339,8 @@ const fetchAll = (task: FetchAllTask) =>
       wallMs,
       peakRssMb: mb(peakRss),
       peakHeapMb: mb(peakHeap),
-      baseHeapMb: mb(baseHeap)
+      baseHeapMb: mb(baseHeap),
+      peakLiveHeapMb: mb(peakLive)
     } satisfies FetchAllResult
   }).pipe(Effect.provide(NodeOvh.layer(settingsOf(task.fake))))
 

@@ -59,11 +59,15 @@ export type Response<M extends Method, P extends Path<M>> = EntryOf<M, P>["r"]
 export type Args<E extends Entry> = E["q"] extends true ? [params: E["p"], options?: OvhClient.CallOptions]
   : [params?: E["p"], options?: OvhClient.CallOptions]
 
-/** A typed call of one method. */
+/**
+ * A typed call of one method. When the path is not one of the method's templates, the compiler reports
+ * it on the path and falls back to every path at once: the guards below then give `unknown` rather
+ * than a union of every response, which would drown the real error in "union type too complex".
+ */
 export type Call<M extends Method> = <P extends Path<M>>(
   path: P,
-  ...args: Args<EntryOf<M, P>>
-) => Effect.Effect<Response<M, P>, OvhError.OvhError>
+  ...args: Path<M> extends P ? [params?: unknown, options?: OvhClient.CallOptions] : Args<EntryOf<M, P>>
+) => Effect.Effect<Path<M> extends P ? unknown : Response<M, P>, OvhError.OvhError>
 
 /** The typed client. */
 export interface Service {

@@ -19,6 +19,7 @@ import * as Endpoint from "./Endpoint.ts"
 import * as OAuth2 from "./OAuth2.ts"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
+import * as OvhTransport from "./OvhTransport.ts"
 import * as RateLimiter from "./RateLimiter.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
@@ -264,7 +265,11 @@ export const request = (
 const makeWith = (
   options: Options,
   // what a client made by `withConsumerKey` shares with its parent
-  shared?: { readonly budget: RetryPolicy.Budget; readonly limiter: Option.Option<RateLimiter.RateLimiter["Service"]> }
+  shared?: {
+    readonly budget: RetryPolicy.Budget
+    readonly limiter: Option.Option<RateLimiter.RateLimiter["Service"]>
+    readonly direct: Option.Option<OvhTransport.Service>
+  }
 ): Effect.Effect<
   OvhClient["Service"],
   never,
@@ -273,6 +278,7 @@ const makeWith = (
   const settings = yield* OvhConfig.OvhConfig
   const timeDelta = yield* TimeDelta.TimeDelta
   const http = yield* HttpClient.HttpClient
+  const direct = shared?.direct ?? (yield* Effect.serviceOption(OvhTransport.OvhTransport))
   const auth = settings.auth
   const tokens = auth._tag === "OAuth2"
     ? OAuth2.makeTokenCache(OAuth2.fetchToken(http, auth, { timeout: settings.timeout }))
@@ -362,25 +368,43 @@ const makeWith = (
    * `Transport.exchange`, plus for OAuth2: a 401 to a bearer request means the token died before its
    * announced expiry (revoked, clocks apart), so one new token is fetched and the request sent once more.
    */
-  const exchange = <A, E>(
+  /** A way to send a prepared request and read its answer within a timeout. */
+  type Wire<R extends Transport.Answer> = <A, E>(
     prepared: Transport.Prepared,
     timeout: Duration.Duration,
-    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E>
+    read: (response: R) => Effect.Effect<A, E>
+  ) => Effect.Effect<A, E | OvhError.NetworkError>
+
+  const viaHttpClient: Wire<HttpClientResponse.HttpClientResponse> = (prepared, timeout, read) =>
+    Transport.exchange(http, prepared, timeout, read)
+  // calls go through the OvhTransport when there is one; `raw` needs the HttpClient's response
+  const viaTransport: Wire<Transport.Answer> = Option.isSome(direct)
+    ? (prepared, timeout, read) => Transport.exchangeDirect(direct.value, prepared, timeout, read)
+    : viaHttpClient
+
+  /**
+   * Sends through `wire`, plus for OAuth2: a 401 to a bearer request means the token died before its
+   * announced expiry (revoked, clocks apart), so one new token is fetched and the request sent once more.
+   */
+  const exchange = <R extends Transport.Answer, A, E>(
+    wire: Wire<R>,
+    prepared: Transport.Prepared,
+    timeout: Duration.Duration,
+    read: (response: R) => Effect.Effect<A, E>
   ): Effect.Effect<A, E | OvhError.NetworkError | OvhError.OAuth2Failure> => {
     const bearer = prepared.headers["authorization"]
-    if (tokens === undefined || bearer === undefined) return Transport.exchange(http, prepared, timeout, read)
+    if (tokens === undefined || bearer === undefined) return wire(prepared, timeout, read)
     const unauthorized = Symbol()
-    return Transport.exchange(
-      http,
+    return wire(
       prepared,
       timeout,
-      (response): Effect.Effect<A | typeof unauthorized, E> =>
+      (response: R): Effect.Effect<A | typeof unauthorized, E> =>
         response.status === 401 ? Effect.as(Effect.ignore(response.text), unauthorized) : read(response)
     ).pipe(
       Effect.flatMap((result) =>
         result === unauthorized
           ? tokens.renew(Redacted.make(bearer.slice("Bearer ".length))).pipe(
-            Effect.flatMap((token) => Transport.exchange(http, withBearer(prepared, token.accessToken), timeout, read))
+            Effect.flatMap((token) => wire(withBearer(prepared, token.accessToken), timeout, read))
           )
           : Effect.succeed(result as A)
       )
@@ -399,7 +423,7 @@ const makeWith = (
           }`
         })
       )
-      : makeWith(options, { budget, limiter }).pipe(
+      : makeWith(options, { budget, limiter, direct }).pipe(
         Effect.provideService(OvhConfig.OvhConfig, {
           ...settings,
           auth: {
@@ -443,7 +467,7 @@ const makeWith = (
   ): Effect.Effect<Reply, OvhError.OvhError> =>
     limit(Effect.flatMap(authenticate(prepared, request.needAuth !== false), (signed) => {
       state.generation = signed.generation
-      return exchange(signed.prepared, timeoutOf(request), Transport.readJson(signed.prepared))
+      return exchange(viaTransport, signed.prepared, timeoutOf(request), Transport.readJson(signed.prepared))
     }))
 
   /**
@@ -570,7 +594,7 @@ const makeWith = (
   const raw = Effect.fn("OvhClient.raw")(function*(request: Request) {
     return yield* limit(Effect.gen(function*() {
       const signed = yield* authenticate(prepare(request), request.needAuth !== false)
-      return yield* exchange(signed.prepared, timeoutOf(request), Effect.succeed)
+      return yield* exchange(viaHttpClient, signed.prepared, timeoutOf(request), Effect.succeed)
     })).pipe(redactSecretHeaders)
   })
 

@@ -3,7 +3,7 @@ import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, layer } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Fiber, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import * as Net from "node:net"
 
@@ -108,5 +108,63 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
       assert.strictEqual(error._tag, "NetworkError")
       assert.include(error.message, "ECONNREFUSED")
       assert.notInclude(error.message, Redacted.value(fake.credentials.consumerKey))
+    }))
+
+  it.effect("sends calls straight through undici, or through the HttpClient with viaHttpClient, with the same results", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const run = (options: NodeOvh.Options) =>
+        Effect.gen(function*() {
+          const client = yield* OvhClient.OvhClient
+          const me = yield* client.get<{ firstname: string }>("/me")
+          const missing = yield* Effect.flip(client.get("/no/such/{thing}", { thing: "x" }))
+          const created = yield* client.post<null>("/me/sshKey", { keyName: `k${options.viaHttpClient}`, key: "ssh-ed25519 AAAA" })
+          return { firstname: me.firstname, missing: missing._tag, queryId: "queryId" in missing && missing.queryId !== undefined, created }
+        }).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+      const direct = yield* run(optionsOf(fake))
+      const viaHttpClient = yield* run({ ...optionsOf(fake), viaHttpClient: true })
+      assert.deepStrictEqual(direct, { firstname: "Linus", missing: "ResourceNotFound", queryId: true, created: null })
+      assert.deepStrictEqual(viaHttpClient, direct)
+      const keys = (yield* fake.calls).filter((c) => c.method === "POST").map((c) => (c.body as { keyName: string }).keyName)
+      assert.includeMembers(keys, ["kundefined", "ktrue"])
+    }))
+
+  it.effect("a timeout or an interruption aborts the request on the wire", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const context = yield* Layer.build(Layer.fresh(NodeOvh.layer(optionsOf(fake))))
+      const client = Context.get(context, OvhClient.OvhClient)
+      yield* client.get("/me") // learns the server time without latency
+      yield* fake.setLatency("2 seconds")
+      yield* Effect.addFinalizer(() => fake.setLatency(undefined))
+
+      const started = Date.now()
+      const error = yield* Effect.flip(client.get("/me", undefined, { timeout: "150 millis", retry: false }))
+      assert.strictEqual(error._tag, "NetworkError")
+      assert.strictEqual((error as { reason?: string }).reason, "Timeout")
+      assert.isBelow(Date.now() - started, 1500)
+
+      const fiber = yield* Effect.forkChild(client.get("/me"))
+      yield* Effect.sleep("100 millis")
+      const interrupted = Date.now()
+      yield* Fiber.interrupt(fiber)
+      assert.isBelow(Date.now() - interrupted, 1500)
+
+      // no answer, but no request left behind either: the pool still serves the next call at once
+      yield* fake.setLatency(undefined)
+      assert.strictEqual((yield* client.get<{ firstname: string }>("/me")).firstname, "Linus")
+    }).pipe(Effect.scoped))
+
+  it.effect("fails with NetworkError naming the cause when the direct request finds nobody listening", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      // unsigned, so nothing goes through the HttpClient first to learn the server time
+      const error = yield* Effect.flip(
+        Effect.flatMap(OvhClient.OvhClient, (client) => client.get("/auth/time", undefined, { needAuth: false, retry: false })).pipe(
+          Effect.provide(NodeOvh.layer({ ...optionsOf(fake), endpoint: "http://127.0.0.1:9/1.0" }))
+        )
+      )
+      assert.strictEqual(error._tag, "NetworkError")
+      assert.include(error.message, "ECONNREFUSED")
     }))
 })

@@ -11,6 +11,7 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as OvhError from "../OvhError.ts"
+import type * as OvhTransport from "../OvhTransport.ts"
 import { version } from "./version.ts"
 
 /** `User-Agent` of every request. */
@@ -35,6 +36,13 @@ export interface Reply<A = unknown> {
 }
 
 const detailOf = (error: unknown): string => {
+  if (error instanceof Error && !("reason" in error)) {
+    // a rejection of an OvhTransport: undici's errors carry a code (ECONNREFUSED, UND_ERR_SOCKET...)
+    const cause = error.cause as { code?: string; message?: string } | undefined
+    const code = (error as { code?: string }).code ?? cause?.code
+    const text = cause?.message ?? error.message
+    return [code, text].filter(Boolean).join(": ") || "transport failure"
+  }
   if (error && typeof error === "object") {
     const reason = (error as { reason?: { _tag?: string; description?: string; cause?: unknown } }).reason
     const cause = reason?.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined
@@ -52,6 +60,80 @@ export const toHttpRequest = (prepared: Prepared): HttpClientRequest.HttpClientR
     ? request
     : HttpClientRequest.setBody(request, HttpBody.text(prepared.body, "application/json"))
 }
+
+/** What `read` needs of an answer: an `HttpClientResponse` is one, and so is what an `OvhTransport` gives. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: Effect.Effect<string, unknown>
+}
+
+const timedOut = (prepared: Prepared, timeout: Duration.Duration) => () =>
+  Effect.fail(
+    new OvhError.NetworkError({
+      method: prepared.method,
+      path: prepared.path,
+      reason: "Timeout",
+      detail: `no complete answer within ${Duration.format(timeout)}`
+    })
+  )
+
+// setTimeout's longest delay; a longer timeout (or an infinite one) sets no timer at all
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * `exchange` through an `OvhTransport`: one promise for the request and its whole body. The timeout
+ * is a timer of the runtime next to the socket (a real request runs in real time), with no fiber to
+ * race; it and an interruption both abort the request.
+ */
+export const exchangeDirect = <A, E>(
+  transport: OvhTransport.Service,
+  prepared: Prepared,
+  timeout: Duration.Duration,
+  read: (answer: Answer) => Effect.Effect<A, E>
+): Effect.Effect<A, E | OvhError.NetworkError> =>
+  Effect.flatMap(
+    Effect.callback<Answer, OvhError.NetworkError>((resume) => {
+      const controller = new AbortController()
+      let settled = false
+      const millis = Duration.toMillis(timeout)
+      const timer = millis <= MAX_TIMER_MS
+        ? setTimeout(() => {
+          if (settled) return
+          settled = true
+          controller.abort(new Error("timeout"))
+          resume(timedOut(prepared, timeout)())
+        }, millis)
+        : undefined
+      const settle = (outcome: Effect.Effect<Answer, OvhError.NetworkError>) => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        resume(outcome)
+      }
+      transport.send(prepared, controller.signal).then(
+        (response) =>
+          settle(Effect.succeed({ status: response.status, headers: response.headers, text: Effect.succeed(response.body) })),
+        (error: unknown) =>
+          settle(Effect.fail(
+            new OvhError.NetworkError({
+              method: prepared.method,
+              path: prepared.path,
+              reason: "Transport",
+              detail: detailOf(error)
+            })
+          ))
+      )
+      // interrupted: stop the timer and the request
+      return Effect.sync(() => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        controller.abort(new Error("interrupted"))
+      })
+    }),
+    read
+  )
 
 /**
  * Sends `prepared` and hands the raw response to `read` inside the timeout, so a slow body counts
@@ -73,18 +155,7 @@ export const exchange = <A, E>(
       })
     ),
     Effect.flatMap(read),
-    Effect.timeoutOrElse({
-      duration: timeout,
-      orElse: () =>
-        Effect.fail(
-          new OvhError.NetworkError({
-            method: prepared.method,
-            path: prepared.path,
-            reason: "Timeout",
-            detail: `no complete answer within ${Duration.format(timeout)}`
-          })
-        )
-    })
+    Effect.timeoutOrElse({ duration: timeout, orElse: timedOut(prepared, timeout) })
   )
 
 const parseRetryAfter = (value: string | undefined, nowMillis: number): number | undefined => {
@@ -101,7 +172,7 @@ const parseRetryAfter = (value: string | undefined, nowMillis: number): number |
  */
 export const readJson = (prepared: Prepared) =>
 (
-  response: HttpClientResponse.HttpClientResponse
+  response: Answer
 ): Effect.Effect<Reply, OvhError.ApiFailure | OvhError.InvalidResponse | OvhError.NetworkError> =>
   Effect.flatMap(
     Effect.mapError(response.text, (error) =>
@@ -111,7 +182,7 @@ export const readJson = (prepared: Prepared) =>
         reason: "Transport",
         detail: `body: ${detailOf(error)}`
       })),
-    (text) => interpret(prepared, response.status, response.headers as Readonly<Record<string, string>>, text)
+    (text) => interpret(prepared, response.status, response.headers, text)
   )
 
 const interpret = (

@@ -3,7 +3,7 @@
  * `@ts-expect-error` line, an expected compile error.
  */
 import type { Api } from "@effect-ovh/core"
-import type { Effect } from "effect"
+import { Effect } from "effect"
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 const expect = <T extends true>(_: T): void => undefined
@@ -42,6 +42,13 @@ api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a
 // An unknown path.
 // @ts-expect-error no such path
 api.get("/me/bills/{billId}", { billId: "x" })
+// Inside a program, an unknown path is reported on the path alone (not as a "too complex" union of every response).
+export const program = Effect.gen(function*() {
+  // @ts-expect-error no such path
+  const nothing = yield* api.get("/me/bills")
+  expect<Equal<typeof nothing, unknown>>(true)
+  return yield* api.get("/me")
+})
 // A known path under another method.
 // @ts-expect-error /me/bill has no DELETE
 api.delete("/me/bill")
