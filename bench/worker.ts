@@ -247,6 +247,7 @@ const load = async (task: LoadTask): Promise<LoadResult> => {
     case "effect-http":
       return Effect.runPromise(loadEffectHttp(task))
     case "effect-undici": {
+      // the floor of an Effect program: the same requests, each one an Effect run in a fiber
       const raw = await rawUndici(task.fake)
       const result = await Effect.runPromise(loadFibers((path) => Effect.promise(() => raw.get(path)), task))
       await raw.close()

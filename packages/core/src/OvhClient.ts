@@ -577,7 +577,8 @@ const makeWith = (
     })
     // The call site would be this line: capturing it costs a stack trace per call for nothing. Data-first,
     // because the data-last form of withSpan ignores `captureStackTrace` (effect 4.1).
-    return Effect.withSpan(redactSecretHeaders(attempts), `OvhClient.${method.toLowerCase()}`, {
+    // the HttpClient's own spans record request headers; an OvhTransport's requests make no such span
+    return Effect.withSpan(Option.isSome(direct) ? attempts : redactSecretHeaders(attempts), `OvhClient.${method.toLowerCase()}`, {
       captureStackTrace: false,
       attributes: {
         "http.request.method": method,

@@ -1,6 +1,7 @@
 import * as Signature from "@effect-ovh/core/Signature"
 import { assert, describe, it } from "@effect/vitest"
 import { Redacted } from "effect"
+import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
@@ -52,5 +53,21 @@ describe("Signature", () => {
     const sig = Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body: "é", timestamp: "" })
     assert.match(sig, /^\$1\$[0-9a-f]{40}$/)
     assert.notStrictEqual(sig, Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body: "e", timestamp: "" }))
+  })
+
+  it("agrees with node:crypto's SHA-1 at every length around the block boundaries, ASCII or not", () => {
+    const payloadOf = (body: string) => Signature.payload({ applicationSecret: "", consumerKey: "", method: "", url: "", body, timestamp: "" })
+    const expected = (body: string) => "$1$" + createHash("sha1").update(payloadOf(body), "utf8").digest("hex")
+    const alphabet = ["a", "Z", "0", "/", "~", " ", "é", "€", "\u{1F600}"]
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    for (let length = 0; length <= 200; length++) {
+      const ascii = Array.from({ length }, () => alphabet[next() % 6]).join("")
+      const mixed = Array.from({ length }, () => alphabet[next() % alphabet.length]).join("")
+      for (const body of [ascii, mixed]) {
+        const actual = Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body, timestamp: "" })
+        assert.strictEqual(actual, expected(body), `length ${length}: ${JSON.stringify(body)}`)
+      }
+    }
   })
 })

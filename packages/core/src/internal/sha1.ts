@@ -11,16 +11,31 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
 
 const hex32 = (n: number): string => HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!
 
+// message + 0x80 + zero padding + 64-bit big-endian bit length, rounded up to 64-byte blocks
+const paddedLength = (length: number): number => (((length + 8) >>> 6) + 1) * 64
+
 /** The lowercase hex SHA-1 digest of `text` encoded as UTF-8. */
-export const sha1Hex = (text: string): string => sha1HexBytes(encoder.encode(text))
+export const sha1Hex = (text: string): string => {
+  const length = text.length
+  // A signature's payload is ASCII (percent-encoded URL, body escaped to \uXXXX): its bytes are its
+  // char codes, with no encoder and no intermediate array.
+  for (let i = 0; i < length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return sha1HexBytes(encoder.encode(text))
+  }
+  const padded = new Uint8Array(paddedLength(length))
+  for (let i = 0; i < length; i++) padded[i] = text.charCodeAt(i)
+  return digest(padded, length)
+}
 
 /** The lowercase hex SHA-1 digest of `bytes`. */
 export const sha1HexBytes = (bytes: Uint8Array): string => {
-  const length = bytes.length
-  // message + 0x80 + zero padding + 64-bit big-endian bit length, rounded up to 64-byte blocks
-  const blocks = ((length + 8) >>> 6) + 1
-  const padded = new Uint8Array(blocks * 64)
+  const padded = new Uint8Array(paddedLength(bytes.length))
   padded.set(bytes)
+  return digest(padded, bytes.length)
+}
+
+/** SHA-1 of the first `length` bytes of `padded`, a zeroed buffer of `paddedLength(length)` bytes. */
+const digest = (padded: Uint8Array, length: number): string => {
   padded[length] = 0x80
   const view = new DataView(padded.buffer)
   const bits = length * 8

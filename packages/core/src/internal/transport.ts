@@ -185,6 +185,15 @@ export const readJson = (prepared: Prepared) =>
     (text) => interpret(prepared, response.status, response.headers, text)
   )
 
+/** Whether `text` holds only whitespace (a JSON answer starts with a character that is not). */
+const isBlank = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false
+  }
+  return true
+}
+
 const interpret = (
   prepared: Prepared,
   status: number,
@@ -194,7 +203,7 @@ const interpret = (
   const queryId = headers["x-ovh-queryid"]
   let body: unknown = null
   let json = true
-  if (status !== 204 && text.trim() !== "") {
+  if (status !== 204 && !isBlank(text)) {
     try {
       body = JSON.parse(text)
     } catch {
