@@ -121,8 +121,8 @@ export class OAuth2Failure extends Schema.TaggedError<OAuth2Failure>()("OAuth2Fa
   }
 }
 
-/** The failures a call can end with before the retry budget steps in. */
-const Attempted = Schema.Union([
+/** The classes of the failures a call can end with before the retry budget steps in. */
+const ATTEMPTED = [
   InvalidSignature,
   BadParameters,
   InvalidKey,
@@ -138,7 +138,9 @@ const Attempted = Schema.Union([
   NetworkError,
   InvalidResponse,
   OAuth2Failure
-])
+] as const
+
+const Attempted = Schema.Union(ATTEMPTED)
 
 /**
  * A transient failure that was not retried because the client's retry budget is empty: too many
@@ -176,47 +178,17 @@ export type ApiFailure =
 /** Every failure an `OvhClient` call can produce. */
 export type OvhError = ApiFailure | NetworkError | InvalidResponse | OAuth2Failure | RetryBudgetExhausted
 
+/** Every error class, each once: the schema and the tag set below come from this list. */
+const ALL = [...ATTEMPTED, RetryBudgetExhausted] as const
+
 /** Schema of {@link OvhError}, e.g. to send errors across a worker boundary. */
-export const OvhError = Schema.Union([
-  InvalidSignature,
-  BadParameters,
-  InvalidKey,
-  InvalidCredential,
-  NotCredential,
-  NotGranted,
-  Forbidden,
-  ResourceNotFound,
-  ResourceConflict,
-  ResourceExpired,
-  TooManyRequests,
-  ApiError,
-  NetworkError,
-  InvalidResponse,
-  OAuth2Failure,
-  RetryBudgetExhausted
-])
+export const OvhError = Schema.Union(ALL)
 
 /** The tags of {@link OvhError}. */
 export type Tag = OvhError["_tag"]
 
-const TAGS: ReadonlySet<string> = new Set<Tag>([
-  "InvalidSignature",
-  "BadParameters",
-  "InvalidKey",
-  "InvalidCredential",
-  "NotCredential",
-  "NotGranted",
-  "Forbidden",
-  "ResourceNotFound",
-  "ResourceConflict",
-  "ResourceExpired",
-  "TooManyRequests",
-  "ApiError",
-  "NetworkError",
-  "InvalidResponse",
-  "OAuth2Failure",
-  "RetryBudgetExhausted"
-])
+// a TaggedError class's identifier is its tag
+const TAGS: ReadonlySet<string> = new Set(ALL.map((error) => error.identifier))
 
 /** Whether `u` is one of the {@link OvhError} classes. */
 export const isOvhError = (u: unknown): u is OvhError =>

@@ -10,6 +10,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const script = path.join(root, "scripts", "generate-api.ts")
 const generated = path.join(root, "packages", "core", "src", "generated")
 const read = (file: string) => fs.readFileSync(path.join(generated, file), "utf8")
+/** Every API module of a generated folder, concatenated. */
+const allOperations = (dir: string) =>
+  fs.readdirSync(path.join(dir, "ops")).sort().map((f) => fs.readFileSync(path.join(dir, "ops", f), "utf8")).join("\n")
 
 const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   childProcess.execFileSync(process.execPath, [script, ...args], { encoding: "utf8", env: { ...process.env, ...env } })
@@ -59,8 +62,15 @@ const fixture = {
 
 describe("generate-api", () => {
   it("types every v1 and v2 operation of the shared descriptions", () => {
-    const operations = read("operations.ts")
+    const operations = allOperations(generated)
     assert.strictEqual((operations.match(/^"\//gm) ?? []).length, 6624)
+    // one module per API, all of them in the table of every operation
+    const modules = fs.readdirSync(path.join(generated, "ops")).filter((f) => !f.startsWith("_"))
+    assert.includeMembers(modules, ["me.ts", "domain.ts", "v2-iam.ts"])
+    const table = read("operations.ts")
+    for (const module of modules) assert.include(table, `from "./ops/${module}"`)
+    assert.match(read("ops/me.ts"), /^"\/me\/bill\/\{billId\}": \{$/m)
+    assert.notMatch(read("ops/me.ts"), /^"\/domain/m)
     assert.strictEqual((operations.match(/^"\/v2\//gm) ?? []).length, 226)
     // pagination headers are not parameters
     assert.notInclude(operations, "X-Pagination")
@@ -77,7 +87,7 @@ describe("generate-api", () => {
     const out = path.join(dir, "out")
     const log = run(["--out", out], { OVH_API_SCHEMAS: path.join(dir, "schemas") })
     assert.include(log, "1 operations")
-    const ops = fs.readFileSync(path.join(out, "operations.ts"), "utf8")
+    const ops = fs.readFileSync(path.join(out, "ops", "demo.ts"), "utf8")
     assert.include(ops, "\"/demo/{id}\": {\nreadonly p: {\nreadonly id: number\n}\nreadonly r: V1.demo.Thing")
     assert.include(ops, "@deprecated deprecated since 2025-01-01; deleted on 2025-06-01; use `/demo/v2/{id}` instead")
     const models = fs.readFileSync(path.join(out, "v1", "models.ts"), "utf8")
@@ -86,7 +96,11 @@ describe("generate-api", () => {
     assert.include(models, "export interface UnitAndValue<T> {")
     const again = path.join(dir, "again")
     run(["--schemas", path.join(dir, "schemas"), "--out", again])
-    assert.strictEqual(fs.readFileSync(path.join(again, "operations.ts"), "utf8"), ops)
+    assert.strictEqual(fs.readFileSync(path.join(again, "ops", "demo.ts"), "utf8"), ops)
+    assert.strictEqual(
+      fs.readFileSync(path.join(again, "operations.ts"), "utf8"),
+      fs.readFileSync(path.join(out, "operations.ts"), "utf8")
+    )
     fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -2,7 +2,9 @@
  * Type-level tests of the typed API, checked by `tsc -b` (never run): expected types and, on each
  * `@ts-expect-error` line, an expected compile error.
  */
-import type { Api } from "@effect-ovh/core"
+import type { Api, TypedApi } from "@effect-ovh/core"
+import type * as Iam from "@effect-ovh/core/api/v2-iam"
+import type * as Me from "@effect-ovh/core/api/me"
 import { Effect } from "effect"
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -110,3 +112,14 @@ api.get("/price/dedicatedCloud/2013v1/bhs1a/filer/hourly/{filerProfile}", { file
 // Response and parameter types of one operation, by name.
 type RedirectionParams = Api.Params<"POST", "/email/domain/{domain}/redirection">
 expect<Equal<RedirectionParams["localCopy"], boolean>>(true)
+
+// The same calls over the modules of the APIs called, with TypedApi.
+declare const meAndIam: TypedApi.Service<Me.Operations & Iam.Operations>
+const billAgain = meAndIam.get("/me/bill/{billId}", { billId: "FR123" })
+expect<Equal<Success<typeof billAgain>, Api.V1.billing.Bill>>(true)
+const policiesAgain = meAndIam.get("/v2/iam/policy", { details: true })
+expect<Equal<Success<typeof policiesAgain>, ReadonlyArray<Api.V2.iam.policy.Response>>>(true)
+// @ts-expect-error /domain is not among the operations given
+meAndIam.get("/domain")
+// @ts-expect-error billId is missing
+meAndIam.get("/me/bill/{billId}", {})
