@@ -246,10 +246,10 @@ const programEnv = (): NodeJS.ProcessEnv =>
 
 /** Starts `fake-ovh` from the installed testing package; hands its settings to `f` as `OVH_*` variables. */
 const withFake = async (f: (env: Record<string, string>) => void): Promise<void> => {
-  const schemas = process.env["OVH_API_SCHEMAS"] ?? path.resolve(root, "../shared/ovh-api")
+  // no OVH_API_SCHEMAS: the installed package must carry the descriptions it serves
   const fake = childProcess.spawn(path.join(app, "node_modules/.bin/fake-ovh"), ["--seed", "smoke"], {
     cwd: app,
-    env: { ...programEnv(), OVH_API_SCHEMAS: schemas },
+    env: programEnv(),
     stdio: ["ignore", "pipe", "pipe"]
   })
   try {

@@ -66,12 +66,15 @@ export interface Match {
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 /**
- * The schema directory: `OVH_API_SCHEMAS` when set, else `../shared/ovh-api` next to the repository
- * root, found from this file's location (`packages/testing/{src,dist}/internal`).
+ * The schema directory: `OVH_API_SCHEMAS` when set; else the copy the published package carries
+ * (`dist/ovh-api`, next to `dist/internal`); else `../shared/ovh-api` next to the repository root,
+ * found from this file's location (`packages/testing/{src,dist}/internal`).
  */
 export const defaultDirectory = (): string => {
   const fromEnv = process.env["OVH_API_SCHEMAS"]
   if (fromEnv !== undefined && fromEnv !== "") return path.resolve(fromEnv)
+  const bundled = path.resolve(here, "../ovh-api")
+  if (fs.existsSync(path.join(bundled, "v1"))) return bundled
   return path.resolve(here, "../../../../../shared/ovh-api")
 }
 
