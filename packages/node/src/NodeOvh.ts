@@ -35,6 +35,10 @@ export interface Options extends OvhConfig.Options {
    * (see BENCHMARKS.md); both use the same connection pool and proxy.
    */
   readonly viaHttpClient?: boolean | undefined
+  /** The client's retry policy (default `RetryPolicy.defaultPolicy`), as `OvhClient.layerWith`'s. */
+  readonly retry?: OvhClient.Options["retry"]
+  /** The client-wide retry budget (default `RetryPolicy.defaultBudget`); `false` for none. */
+  readonly retryBudget?: OvhClient.Options["retryBudget"]
 }
 
 /** The config sources of `options`, highest precedence first: code, environment, files. */
@@ -140,7 +144,8 @@ export const layerTransports = (
 }
 
 /**
- * The whole client for Node: `OvhClient` (and the `OvhConfig` and `TimeDelta` it uses) over undici.
+ * The whole client for Node: `OvhClient` (and the `OvhConfig` and `TimeDelta` it uses) over undici,
+ * with its retry policy, retry budget and timeout (\`timeout\`, as \`OVH_TIMEOUT\`) when given.
  * Fails at construction with a typed error when the configuration is missing, contradictory or
  * malformed; no request is sent until the first call.
  */
@@ -150,7 +155,7 @@ export const layer = (
   OvhClient.OvhClient | OvhConfig.OvhConfig | TimeDelta.TimeDelta,
   OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError
 > =>
-  OvhClient.OvhClient.layer.pipe(
+  OvhClient.OvhClient.layerWith({ retry: options.retry, retryBudget: options.retryBudget }).pipe(
     Layer.provideMerge(layerConfig(options)),
     Layer.provide(layerTransports(options))
   )

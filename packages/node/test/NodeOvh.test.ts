@@ -3,7 +3,7 @@ import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, layer } from "@effect/vitest"
-import { Context, Effect, Fiber, Layer, Redacted } from "effect"
+import { Context, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
 import * as Http from "node:http"
 import * as Net from "node:net"
 
@@ -166,5 +166,24 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
       )
       assert.strictEqual(error._tag, "NetworkError")
       assert.include(error.message, "ECONNREFUSED")
+    }))
+
+  it.effect("takes the client's retry policy: with retry false a failing GET is sent once", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const run = (options: NodeOvh.Options) =>
+        Effect.gen(function*() {
+          const client = yield* OvhClient.OvhClient
+          yield* client.get("/me") // learns the server time
+          yield* fake.clearCalls
+          yield* fake.failNext(503)
+          const result = yield* Effect.result(client.get("/me"))
+          return { outcome: result._tag === "Success" ? "ok" : result.failure._tag, requests: (yield* fake.calls).length }
+        }).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+      assert.deepStrictEqual(yield* run({ ...optionsOf(fake), retry: { schedule: Schedule.spaced("10 millis") } }), {
+        outcome: "ok",
+        requests: 2
+      })
+      assert.deepStrictEqual(yield* run({ ...optionsOf(fake), retry: false }), { outcome: "ApiError", requests: 1 })
     }))
 })
