@@ -575,10 +575,12 @@ const makeWith = (
         }
       )
     })
-    // The call site would be this line: capturing it costs a stack trace per call for nothing. Data-first,
-    // because the data-last form of withSpan ignores `captureStackTrace` (effect 4.1).
-    // the HttpClient's own spans record request headers; an OvhTransport's requests make no such span
-    return Effect.withSpan(Option.isSome(direct) ? attempts : redactSecretHeaders(attempts), `OvhClient.${method.toLowerCase()}`, {
+    // The HttpClient's own spans record request headers, so their secrets are redacted there; requests
+    // through an OvhTransport make no such span. The span's call site would be this line: capturing it
+    // costs a stack trace per call for nothing. Data-first, because the data-last form of withSpan
+    // ignores `captureStackTrace` (effect 4.1).
+    const observed = Option.isSome(direct) ? attempts : redactSecretHeaders(attempts)
+    return Effect.withSpan(observed, `OvhClient.${method.toLowerCase()}`, {
       captureStackTrace: false,
       attributes: {
         "http.request.method": method,
