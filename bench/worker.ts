@@ -157,6 +157,21 @@ const loadEffect = (task: LoadTask) =>
     return yield* loadFibers((path) => client.get(path), task)
   }).pipe(Effect.provide(NodeOvh.layer(settingsOf(task.fake))))
 
+/** The headers of a signed GET of \`url\`, computed by hand with node:crypto (\`delta\`: server - local seconds). */
+const signedHeaders = (fake: FakeInfo, url: string, delta: number): Record<string, string> => {
+  const timestamp = String(Math.floor(Date.now() / 1000) + delta)
+  const signature = "$1$" + crypto.createHash("sha1")
+    .update(`${fake.applicationSecret}+${fake.consumerKey}+GET+${url}++${timestamp}`)
+    .digest("hex")
+  return {
+    accept: "application/json",
+    "x-ovh-application": fake.applicationKey,
+    "x-ovh-consumer": fake.consumerKey,
+    "x-ovh-timestamp": timestamp,
+    "x-ovh-signature": signature
+  }
+}
+
 /**
  * The floor under effect-ovh: Effect's own undici \`HttpClient\` (the one \`NodeOvh.layer\` uses), the
  * request signed by hand. What effect-ovh costs above this is its own work.
@@ -169,19 +184,7 @@ const loadEffectHttp = (task: LoadTask) =>
     const delta = Number(yield* timeResponse.text) - Math.floor(Date.now() / 1000)
     const get = (path: string) => {
       const url = fake.baseUrl + path
-      const timestamp = String(Math.floor(Date.now() / 1000) + delta)
-      const signature = "$1$" + crypto.createHash("sha1")
-        .update(`${fake.applicationSecret}+${fake.consumerKey}+GET+${url}++${timestamp}`)
-        .digest("hex")
-      return http.get(url, {
-        headers: {
-          accept: "application/json",
-          "x-ovh-application": fake.applicationKey,
-          "x-ovh-consumer": fake.consumerKey,
-          "x-ovh-timestamp": timestamp,
-          "x-ovh-signature": signature
-        }
-      }).pipe(
+      return http.get(url, { headers: signedHeaders(fake, url, delta) }).pipe(
         Effect.flatMap((response) =>
           Effect.map(response.text, (text) => {
             if (response.status >= 300) throw new Error(`${response.status} ${text}`)
@@ -200,21 +203,7 @@ const rawUndici = async (fake: FakeInfo) => {
   const delta = Number(await time.body.text()) - Math.floor(Date.now() / 1000)
   const get = async (path: string): Promise<unknown> => {
     const url = fake.baseUrl + path
-    const timestamp = String(Math.floor(Date.now() / 1000) + delta)
-    const signature = "$1$" + crypto.createHash("sha1")
-      .update(`${fake.applicationSecret}+${fake.consumerKey}+GET+${url}++${timestamp}`)
-      .digest("hex")
-    const response = await Undici.request(url, {
-      dispatcher: agent,
-      method: "GET",
-      headers: {
-        accept: "application/json",
-        "x-ovh-application": fake.applicationKey,
-        "x-ovh-consumer": fake.consumerKey,
-        "x-ovh-timestamp": timestamp,
-        "x-ovh-signature": signature
-      }
-    })
+    const response = await Undici.request(url, { dispatcher: agent, method: "GET", headers: signedHeaders(fake, url, delta) })
     const text = await response.body.text()
     if (response.statusCode >= 300) throw new Error(`${response.statusCode} ${text}`)
     return JSON.parse(text)

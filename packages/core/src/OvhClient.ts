@@ -500,32 +500,28 @@ const makeWith = (
           )
         }
       )
+    // the attempt's outcome on its span and, at Debug level, as a log line; then `next`
+    const record = <A, E>(
+      attributes: Record<string, unknown>,
+      outcome: string | number,
+      queryId: string | undefined,
+      next: Effect.Effect<A, E>
+    ): Effect.Effect<A, E> =>
+      Effect.andThen(
+        Effect.annotateCurrentSpan(attributes),
+        debug
+          ? Effect.andThen(
+            Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${outcome}`).pipe(
+              Effect.annotateLogs(logFields(request, attempt, queryId))
+            ),
+            next
+          )
+          : next
+      )
     return Effect.withSpan(
       Effect.matchEffect(once, {
-        onSuccess: (reply) =>
-          Effect.andThen(
-            Effect.annotateCurrentSpan(replyAttributes(reply)),
-            debug
-              ? Effect.as(
-                Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${reply.status}`).pipe(
-                  Effect.annotateLogs(logFields(request, attempt, reply.queryId))
-                ),
-                reply
-              )
-              : Effect.succeed(reply)
-          ),
-        onFailure: (error) =>
-          Effect.andThen(
-            Effect.annotateCurrentSpan(errorAttributes(error)),
-            debug
-              ? Effect.andThen(
-                Effect.logDebug(`${request.method} ${request.path}: attempt ${attempt}, ${error._tag}`).pipe(
-                  Effect.annotateLogs(logFields(request, attempt, queryIdOf(error)))
-                ),
-                Effect.fail(error)
-              )
-              : Effect.fail(error)
-          )
+        onSuccess: (reply) => record(replyAttributes(reply), reply.status, reply.queryId, Effect.succeed(reply)),
+        onFailure: (error) => record(errorAttributes(error), error._tag, queryIdOf(error), Effect.fail(error))
       }),
       "OvhClient.attempt",
       // data-first: the data-last form of withSpan ignores `captureStackTrace` (effect 4.1)

@@ -46,6 +46,10 @@ const proxyServer = Effect.acquireRelease(
   })
 )
 
+/** Runs `f` with the client of a fresh `NodeOvh.layer(options)`. */
+const withClient = <A, E>(options: NodeOvh.Options, f: (client: OvhClient.OvhClient["Service"]) => Effect.Effect<A, E>) =>
+  Effect.flatMap(OvhClient.OvhClient, f).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+
 const optionsOf = (fake: FakeOvhApi.FakeOvhApi["Service"]): NodeOvh.Options => ({
   endpoint: fake.baseUrl,
   applicationKey: fake.credentials.applicationKey,
@@ -114,13 +118,13 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const run = (options: NodeOvh.Options) =>
-        Effect.gen(function*() {
-          const client = yield* OvhClient.OvhClient
-          const me = yield* client.get<{ firstname: string }>("/me")
-          const missing = yield* Effect.flip(client.get("/no/such/{thing}", { thing: "x" }))
-          const created = yield* client.post<null>("/me/sshKey", { keyName: `k${options.viaHttpClient}`, key: "ssh-ed25519 AAAA" })
-          return { firstname: me.firstname, missing: missing._tag, queryId: "queryId" in missing && missing.queryId !== undefined, created }
-        }).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+        withClient(options, (client) =>
+          Effect.gen(function*() {
+            const me = yield* client.get<{ firstname: string }>("/me")
+            const missing = yield* Effect.flip(client.get("/no/such/{thing}", { thing: "x" }))
+            const created = yield* client.post<null>("/me/sshKey", { keyName: `k${options.viaHttpClient}`, key: "ssh-ed25519 AAAA" })
+            return { firstname: me.firstname, missing: missing._tag, queryId: "queryId" in missing && missing.queryId !== undefined, created }
+          }))
       const direct = yield* run(optionsOf(fake))
       const viaHttpClient = yield* run({ ...optionsOf(fake), viaHttpClient: true })
       assert.deepStrictEqual(direct, { firstname: "Linus", missing: "ResourceNotFound", queryId: true, created: null })
@@ -172,14 +176,14 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const run = (options: NodeOvh.Options) =>
-        Effect.gen(function*() {
-          const client = yield* OvhClient.OvhClient
-          yield* client.get("/me") // learns the server time
-          yield* fake.clearCalls
-          yield* fake.failNext(503)
-          const result = yield* Effect.result(client.get("/me"))
-          return { outcome: result._tag === "Success" ? "ok" : result.failure._tag, requests: (yield* fake.calls).length }
-        }).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+        withClient(options, (client) =>
+          Effect.gen(function*() {
+            yield* client.get("/me") // learns the server time
+            yield* fake.clearCalls
+            yield* fake.failNext(503)
+            const result = yield* Effect.result(client.get("/me"))
+            return { outcome: result._tag === "Success" ? "ok" : result.failure._tag, requests: (yield* fake.calls).length }
+          }))
       assert.deepStrictEqual(yield* run({ ...optionsOf(fake), retry: { schedule: Schedule.spaced("10 millis") } }), {
         outcome: "ok",
         requests: 2
