@@ -9,6 +9,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as ApiType from "@effect-ovh/core/ApiType"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -71,50 +72,9 @@ interface RawFile {
   readonly models?: Readonly<Record<string, RawModel>>
 }
 
-type Type =
-  | { readonly _tag: "Array"; readonly item: Type }
-  | { readonly _tag: "Map"; readonly value: Type }
-  | { readonly _tag: "Named"; readonly name: string; readonly args: ReadonlyArray<Type> }
-
-const splitArgs = (text: string): Array<string> => {
-  const out: Array<string> = []
-  let depth = 0
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === "<") depth++
-    else if (c === ">") depth--
-    else if (c === "," && depth === 0) {
-      out.push(text.slice(start, i))
-      start = i + 1
-    }
-  }
-  out.push(text.slice(start))
-  return out.map((s) => s.trim())
-}
-
-/** A type as written in the schemas; `coreTypes.AccountId:string` is an alias of its base, after the colon. */
-const parseType = (text: string): Type => {
-  let t = text.trim()
-  const colon = t.lastIndexOf(":")
-  if (colon > 0 && !t.includes("<")) t = t.slice(colon + 1)
-  if (t.endsWith("[]")) return { _tag: "Array", item: parseType(t.slice(0, -2)) }
-  // Go-style `[]T`, as in `map[string][]T`.
-  if (t.startsWith("[]")) return { _tag: "Array", item: parseType(t.slice(2)) }
-  if (t.startsWith("map[")) return { _tag: "Map", value: parseType(t.slice(t.indexOf("]") + 1)) }
-  const lt = t.indexOf("<")
-  if (lt > 0 && t.endsWith(">")) return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parseType) }
-  return { _tag: "Named", name: t, args: [] }
-}
-
-const showType = (type: Type): string =>
-  type._tag === "Array"
-    ? showType(type.item) + "[]"
-    : type._tag === "Map"
-    ? "map[string]" + showType(type.value)
-    : type.args.length === 0
-    ? type.name
-    : `${type.name}<${type.args.map(showType).join(",")}>`
+type Type = ApiType.Type
+const parseType = ApiType.parse
+const showType = ApiType.show
 
 const PRIMITIVES: Record<string, string> = {
   string: "string", text: "string", password: "string", datetime: "string", date: "string", time: "string",

@@ -4,6 +4,7 @@
  * building each model once, on first use.
  */
 import * as Schema from "effect/Schema"
+import { splitArgs } from "../ApiType.ts"
 
 /**
  * A model as the generated modules describe it: enum values (`e`), or properties (`p`) as
@@ -42,23 +43,6 @@ const STRINGS = new Set([
   "string", "text", "password", "time", "duration", "ip", "ipBlock", "ipv4", "ipv6", "ipv4Block", "ipv6Block",
   "ipInterface", "macAddress", "phoneNumber", "internationalPhoneNumber", "uuid"
 ])
-
-const splitArgs = (text: string): Array<string> => {
-  const out: Array<string> = []
-  let depth = 0
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === "<") depth++
-    else if (c === ">") depth--
-    else if (c === "," && depth === 0) {
-      out.push(text.slice(start, i).trim())
-      start = i + 1
-    }
-  }
-  out.push(text.slice(start).trim())
-  return out
-}
 
 /** The schema set of one API version. */
 export interface Registry {

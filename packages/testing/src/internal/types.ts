@@ -2,57 +2,17 @@
  * The schema type language (`long`, `billing.Bill[]`, `map[string][]T`,
  * `complexType.UnitAndValue<double>`): value checks for parameters and deterministic sample data.
  */
+import * as ApiType from "@effect-ovh/core/ApiType"
 import type { ApiFile, Model, SchemaSet } from "./schemas.ts"
 
 /** A type expression, parsed. */
-export type Type =
-  | { readonly _tag: "Array"; readonly item: Type }
-  | { readonly _tag: "Map"; readonly value: Type }
-  | { readonly _tag: "Named"; readonly name: string; readonly args: ReadonlyArray<Type> }
-
-const splitArgs = (text: string): Array<string> => {
-  const out: Array<string> = []
-  let depth = 0
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === "<") depth++
-    else if (c === ">") depth--
-    else if (c === "," && depth === 0) {
-      out.push(text.slice(start, i).trim())
-      start = i + 1
-    }
-  }
-  out.push(text.slice(start).trim())
-  return out
-}
+export type Type = ApiType.Type
 
 /** The text of a type, as the schemas spell it. */
-export const show = (type: Type): string => {
-  switch (type._tag) {
-    case "Array":
-      return show(type.item) + "[]"
-    case "Map":
-      return "map[string]" + show(type.value)
-    case "Named":
-      return type.args.length === 0 ? type.name : `${type.name}<${type.args.map(show).join(",")}>`
-  }
-}
+export const show = ApiType.show
 
-/** Parses a `fullType`/`dataType`/`responseType`. */
-export const parse = (text: string): Type => {
-  const t = text.trim()
-  if (t.endsWith("[]")) return { _tag: "Array", item: parse(t.slice(0, -2)) }
-  if (t.startsWith("map[")) {
-    const close = t.indexOf("]")
-    return { _tag: "Map", value: parse(t.slice(close + 1)) }
-  }
-  const lt = t.indexOf("<")
-  if (lt > 0 && t.endsWith(">")) {
-    return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parse) }
-  }
-  return { _tag: "Named", name: t, args: [] }
-}
+/** Parses a `fullType`/`dataType`/`responseType` (an alias is its base type). */
+export const parse = ApiType.parse
 
 const PRIMITIVES = new Set([
   "string", "long", "int", "double", "float", "boolean", "datetime", "date", "time", "password", "ip", "ipBlock",
