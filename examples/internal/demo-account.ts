@@ -46,19 +46,7 @@ export const applications: ReadonlyArray<{ readonly name: string; readonly rules
 
 /** Resources by API path, for the fake's `data` option. */
 export const data: Record<string, unknown> = {
-  "/me": {
-    firstname: "Ada",
-    name: "Lovelace",
-    nichandle: "la1815-ovh",
-    email: "ada.lovelace@example.com",
-    country: "FR",
-    currency: { code: "EUR", symbol: "EURO" },
-    language: "fr_FR",
-    legalform: "individual",
-    state: "complete",
-    ovhSubsidiary: "FR",
-    customerCode: "1815-1210-42"
-  },
+  // `/me` is the fake's own account holder, Ada Lovelace (la1815-ovh), seeded by the fake itself
   ...Object.fromEntries(billRows.map(([billId, date, amount], i) => [`/me/bill/${billId}`, {
     billId,
     category: "autorenew",
