@@ -27,14 +27,21 @@ export interface Response {
   readonly body: string
 }
 
+/** A request on its way: its whole answer to come, and how to stop it. */
+export interface Sending {
+  /**
+   * The whole answer. Rejects when none arrives (refused, reset, TLS, DNS) or once `abort` is called;
+   * a failing status is an answer, not a rejection.
+   */
+  readonly response: Promise<Response>
+  /** Stops the request (the client calls it on interruption and timeout); does nothing once it ended. */
+  readonly abort: () => void
+}
+
 /** What a transport does. */
 export interface Service {
-  /**
-   * Sends `request` and reads its whole answer. Rejects when no answer arrives (refused, reset, TLS,
-   * DNS); must stop and reject once `signal` aborts, which the client does on interruption and
-   * timeout. A failing status is an answer, not a rejection.
-   */
-  readonly send: (request: Request, signal: AbortSignal) => Promise<Response>
+  /** Puts `request` on the wire. */
+  readonly send: (request: Request) => Sending
 }
 
 /** The transport in scope, when there is one. */

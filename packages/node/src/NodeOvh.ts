@@ -108,21 +108,64 @@ const joinHeaders = (headers: Record<string, string | Array<string> | undefined>
 }
 
 /**
- * An `OvhTransport` over an undici dispatcher: each request is one \`dispatcher.request\` and one read of
- * its body, with none of a general-purpose \`HttpClient\`'s per-request machinery.
+ * An `OvhTransport` over an undici dispatcher: each request is one \`dispatcher.dispatch\` whose answer
+ * is gathered as it comes, with none of a general-purpose \`HttpClient\`'s per-request machinery (no
+ * stream objects, no abort signal: \`abort\` goes to undici's own controller).
  */
 export const makeTransport = (dispatcher: Undici.Dispatcher): OvhTransport.Service => ({
-  send: async (request, signal) => {
-    const url = new URL(request.url)
-    const response = await dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method as Undici.Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: request.body ?? null,
-      signal
+  send: (request) => {
+    let controller: Undici.Dispatcher.DispatchController | undefined
+    let aborted: Error | undefined
+    let ended = false
+    const response = new Promise<OvhTransport.Response>((resolve, reject) => {
+      const url = new URL(request.url)
+      let status = 0
+      let headers: Record<string, string> = {}
+      const chunks: Array<Buffer> = []
+      const fail = (error: Error) => {
+        ended = true
+        reject(error)
+      }
+      try {
+        dispatcher.dispatch({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: request.method as Undici.Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body ?? null
+        }, {
+          onRequestStart(c) {
+            controller = c
+            if (aborted !== undefined) c.abort(aborted)
+          },
+          onResponseStart(_c, statusCode, responseHeaders) {
+            if (statusCode < 200) return // informational: the answer is still to come
+            status = statusCode
+            headers = joinHeaders(responseHeaders)
+          },
+          onResponseData(_c, chunk) {
+            chunks.push(chunk)
+          },
+          onResponseEnd() {
+            ended = true
+            resolve({ status, headers, body: Buffer.concat(chunks).toString("utf8") })
+          },
+          onResponseError(_c, error) {
+            fail(error)
+          }
+        })
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)))
+      }
     })
-    return { status: response.statusCode, headers: joinHeaders(response.headers), body: await response.body.text() }
+    return {
+      response,
+      abort: () => {
+        if (ended || aborted !== undefined) return
+        aborted = new Error("the request was stopped")
+        controller?.abort(aborted)
+      }
+    }
   }
 })
 

@@ -94,14 +94,14 @@ export const exchangeDirect = <A, E>(
 ): Effect.Effect<A, E | OvhError.NetworkError> =>
   Effect.flatMap(
     Effect.callback<Answer, OvhError.NetworkError>((resume) => {
-      const controller = new AbortController()
+      const sending = transport.send(prepared)
       let settled = false
       const millis = Duration.toMillis(timeout)
       const timer = millis <= MAX_TIMER_MS
         ? setTimeout(() => {
           if (settled) return
           settled = true
-          controller.abort(new Error("timeout"))
+          sending.abort()
           resume(timedOut(prepared, timeout)())
         }, millis)
         : undefined
@@ -111,7 +111,7 @@ export const exchangeDirect = <A, E>(
         if (timer !== undefined) clearTimeout(timer)
         resume(outcome)
       }
-      transport.send(prepared, controller.signal).then(
+      sending.response.then(
         (response) =>
           settle(Effect.succeed({ status: response.status, headers: response.headers, text: Effect.succeed(response.body) })),
         (error: unknown) =>
@@ -129,7 +129,7 @@ export const exchangeDirect = <A, E>(
         if (settled) return
         settled = true
         if (timer !== undefined) clearTimeout(timer)
-        controller.abort(new Error("interrupted"))
+        sending.abort()
       })
     }),
     read
