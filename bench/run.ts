@@ -56,8 +56,8 @@ const envOf = (fake: Fake): Record<string, string> =>
 
 type Transport = "https" | "http"
 const contenders: Record<Transport, ReadonlyArray<Contender>> = {
-  https: ["raw-undici", "effect-undici", "effect-ovh", "effect-http", "node-ovh"],
-  http: ["raw-undici", "effect-undici", "effect-ovh", "effect-http"]
+  https: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-via-http", "effect-http", "node-ovh"],
+  http: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-via-http", "effect-http"]
 }
 const CONCURRENCY = [1, 64] as const
 type LoadKey = `${Transport}/${Contender}/${number}`
@@ -299,8 +299,9 @@ self-signed certificate), in its own process; each figure comes from a fresh cli
 **raw-undici** (undici \`Agent\` with keep-alive, signature computed by hand with \`node:crypto\`: the limit),
 **effect-undici** (raw-undici's requests, each one run as an Effect fiber, \`concurrency\` fibers: the floor of
 any Effect program on this transport, so effect-ovh minus effect-undici is effect-ovh's own cost),
-**effect-http** (Effect's undici \`HttpClient\` from \`@effect/platform-node\`, signature computed by hand: what
-\`NodeOvh.layer({ viaHttpClient: true })\` sends through; \`NodeOvh.layer()\` goes to undici directly).
+**effect-ovh-via-http** (\`NodeOvh.layer({ viaHttpClient: true })\`: the same client, its calls sent through
+Effect's \`HttpClient\` rather than straight to undici), **effect-http** (that \`HttpClient\`, from
+\`@effect/platform-node\`, with the signature computed by hand: what the \`HttpClient\` costs by itself).
 Figures are medians of ${ROUNDS} rounds; ± is half the spread (max − min) / median. Ratios are against
 raw-undici on the same transport and concurrency. ${f0(C1_CALLS)} calls at concurrency 1,
 ${f0(C64_CALLS)} at 64, after a warm-up of a fifth as many.

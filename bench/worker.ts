@@ -12,7 +12,7 @@ import * as Undici from "undici"
 import type { FakeInfo } from "./lib.ts"
 import { quantile } from "./lib.ts"
 
-export type Contender = "effect-ovh" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
+export type Contender = "effect-ovh" | "effect-ovh-via-http" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
 
 export interface LoadTask {
   readonly kind: "load"
@@ -150,12 +150,12 @@ const loadFibers = <E>(get: (path: string) => Effect.Effect<unknown, E>, task: L
     return yield* round(task.calls)
   })
 
-/** effect-ovh: `concurrency` fibers over one client. */
-const loadEffect = (task: LoadTask) =>
+/** effect-ovh: `concurrency` fibers over one client (through Effect's `HttpClient` with `viaHttpClient`). */
+const loadEffect = (task: LoadTask, viaHttpClient = false) =>
   Effect.gen(function*() {
     const client = yield* OvhClient.OvhClient
     return yield* loadFibers((path) => client.get(path), task)
-  }).pipe(Effect.provide(NodeOvh.layer(settingsOf(task.fake))))
+  }).pipe(Effect.provide(NodeOvh.layer({ ...settingsOf(task.fake), viaHttpClient })))
 
 /** The headers of a signed GET of \`url\`, computed by hand with node:crypto (\`delta\`: server - local seconds). */
 const signedHeaders = (fake: FakeInfo, url: string, delta: number): Record<string, string> => {
@@ -233,6 +233,8 @@ const load = async (task: LoadTask): Promise<LoadResult> => {
   switch (task.contender) {
     case "effect-ovh":
       return Effect.runPromise(loadEffect(task))
+    case "effect-ovh-via-http":
+      return Effect.runPromise(loadEffect(task, true))
     case "effect-http":
       return Effect.runPromise(loadEffectHttp(task))
     case "effect-undici": {
