@@ -31,7 +31,7 @@ export interface Options extends OvhConfig.Options {
   readonly proxy?: string | false | undefined
   /**
    * \`true\` sends the calls through Effect's \`HttpClient\` (its \`http.client\` spans, its middleware)
-   * rather than straight to undici. Default \`false\`: the direct way costs about half the CPU per call
+   * rather than straight to undici. Default \`false\`: the direct way uses 30–60 % less CPU per call
    * (see BENCHMARKS.md); both use the same connection pool and proxy.
    */
   readonly viaHttpClient?: boolean | undefined
