@@ -323,7 +323,7 @@ const makeWith = (
         const consumerKey = auth.consumerKey.value
         return Effect.flatMap(timeDelta.sample, (sample) =>
           Effect.clockWith((clock) => {
-            const timestamp = Math.floor(clock.currentTimeMillisUnsafe() / 1000) + sample.delta
+            const timestamp = TimeDelta.timestampAt(sample, clock.currentTimeMillisUnsafe())
             return Effect.succeed<Signed>({
               generation: sample.generation,
               prepared: {
@@ -364,10 +364,6 @@ const makeWith = (
     headers: { ...prepared.headers, authorization: `Bearer ${Redacted.value(token)}` }
   })
 
-  /**
-   * `Transport.exchange`, plus for OAuth2: a 401 to a bearer request means the token died before its
-   * announced expiry (revoked, clocks apart), so one new token is fetched and the request sent once more.
-   */
   /** A way to send a prepared request and read its answer within a timeout. */
   type Wire<R extends Transport.Answer> = <A, E>(
     prepared: Transport.Prepared,

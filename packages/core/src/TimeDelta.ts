@@ -25,6 +25,16 @@ export interface Sample {
   readonly generation: number
 }
 
+/** One learning of the offset: its generation, its outcome to come, and its sample once it came. */
+interface Learning {
+  readonly generation: number
+  readonly deferred: Deferred.Deferred<Sample, OvhError.OvhError>
+  learned?: Effect.Effect<Sample>
+}
+
+/** The timestamp to sign at local time `millis`: floor(local seconds) + the learned offset. */
+export const timestampAt = (sample: Sample, millis: number): number => Math.floor(millis / 1000) + sample.delta
+
 /** The server time offset of the client in scope. */
 export class TimeDelta extends Context.Service<TimeDelta, {
   /** The current offset, learned on first use. Failures are not cached: the next caller tries again. */
@@ -70,19 +80,18 @@ export class TimeDelta extends Context.Service<TimeDelta, {
   /** A `TimeDelta` learning the offset with `fetch` (server − local seconds). */
   static readonly makeWith = (fetch: Effect.Effect<number, OvhError.OvhError>): TimeDelta["Service"] => {
     let generation = 0
-    let cell: { readonly generation: number; readonly deferred: Deferred.Deferred<Sample, OvhError.OvhError> } | undefined
-    // the learned sample, once there is one: every later call reads it without waiting on the Deferred
-    let learned: { readonly cell: NonNullable<typeof cell>; readonly sample: Effect.Effect<Sample> } | undefined
+    // the current learning; `learned` is set once it succeeded, so later callers need not wait on the Deferred
+    let cell: Learning | undefined
     const sample = Effect.suspend((): Effect.Effect<Sample, OvhError.OvhError> => {
-      if (cell !== undefined) return learned?.cell === cell ? learned.sample : Deferred.await(cell.deferred)
-      const mine = { generation: ++generation, deferred: Deferred.makeUnsafe<Sample, OvhError.OvhError>() }
+      if (cell !== undefined) return cell.learned ?? Deferred.await(cell.deferred)
+      const mine: Learning = { generation: ++generation, deferred: Deferred.makeUnsafe<Sample, OvhError.OvhError>() }
       cell = mine
       const learn = fetch.pipe(
         Effect.map((delta): Sample => ({ delta, generation: mine.generation })),
         Effect.onExit((exit) => {
           // a failure is not cached: the next caller tries again
           if (Exit.isFailure(exit) && cell === mine) cell = undefined
-          if (Exit.isSuccess(exit)) learned = { cell: mine, sample: Effect.succeed(exit.value) }
+          if (Exit.isSuccess(exit)) mine.learned = Effect.succeed(exit.value)
           return Deferred.done(mine.deferred, exit)
         })
       )
@@ -91,7 +100,7 @@ export class TimeDelta extends Context.Service<TimeDelta, {
     })
     return {
       sample,
-      now: Effect.flatMap(sample, (s) => Effect.map(Clock.currentTimeMillis, (ms) => Math.floor(ms / 1000) + s.delta)),
+      now: Effect.flatMap(sample, (s) => Effect.map(Clock.currentTimeMillis, (ms) => timestampAt(s, ms))),
       resync: (gen) =>
         Effect.sync(() => {
           if (cell !== undefined && cell.generation === gen) cell = undefined

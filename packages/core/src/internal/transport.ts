@@ -78,6 +78,10 @@ const timedOut = (prepared: Prepared, timeout: Duration.Duration) => () =>
     })
   )
 
+/** No answer to `prepared`: the request or its body failed on the way (the request itself is left out). */
+const transportFailure = (prepared: Prepared, detail: string) =>
+  new OvhError.NetworkError({ method: prepared.method, path: prepared.path, reason: "Transport", detail })
+
 // setTimeout's longest delay; a longer timeout (or an infinite one) sets no timer at all
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -96,40 +100,34 @@ export const exchangeDirect = <A, E>(
     Effect.callback<Answer, OvhError.NetworkError>((resume) => {
       const sending = transport.send(prepared)
       let settled = false
+      // the first of answer, failure, timeout and interruption ends the exchange; the others do nothing
+      const finish = (): boolean => {
+        if (settled) return false
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        return true
+      }
       const millis = Duration.toMillis(timeout)
       const timer = millis <= MAX_TIMER_MS
         ? setTimeout(() => {
-          if (settled) return
-          settled = true
+          if (!finish()) return
           sending.abort()
           resume(timedOut(prepared, timeout)())
         }, millis)
         : undefined
-      const settle = (outcome: Effect.Effect<Answer, OvhError.NetworkError>) => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        resume(outcome)
-      }
       sending.response.then(
-        (response) =>
-          settle(Effect.succeed({ status: response.status, headers: response.headers, text: Effect.succeed(response.body) })),
-        (error: unknown) =>
-          settle(Effect.fail(
-            new OvhError.NetworkError({
-              method: prepared.method,
-              path: prepared.path,
-              reason: "Transport",
-              detail: detailOf(error)
-            })
-          ))
+        (response) => {
+          if (finish()) {
+            resume(Effect.succeed({ status: response.status, headers: response.headers, text: Effect.succeed(response.body) }))
+          }
+        },
+        (error: unknown) => {
+          if (finish()) resume(Effect.fail(transportFailure(prepared, detailOf(error))))
+        }
       )
       // interrupted: stop the timer and the request
       return Effect.sync(() => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        sending.abort()
+        if (finish()) sending.abort()
       })
     }),
     read
@@ -146,14 +144,7 @@ export const exchange = <A, E>(
   read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E>
 ): Effect.Effect<A, E | OvhError.NetworkError> =>
   http.execute(toHttpRequest(prepared)).pipe(
-    Effect.mapError((error) =>
-      new OvhError.NetworkError({
-        method: prepared.method,
-        path: prepared.path,
-        reason: "Transport",
-        detail: detailOf(error)
-      })
-    ),
+    Effect.mapError((error) => transportFailure(prepared, detailOf(error))),
     Effect.flatMap(read),
     Effect.timeoutOrElse({ duration: timeout, orElse: timedOut(prepared, timeout) })
   )
@@ -175,13 +166,7 @@ export const readJson = (prepared: Prepared) =>
   response: Answer
 ): Effect.Effect<Reply, OvhError.ApiFailure | OvhError.InvalidResponse | OvhError.NetworkError> =>
   Effect.flatMap(
-    Effect.mapError(response.text, (error) =>
-      new OvhError.NetworkError({
-        method: prepared.method,
-        path: prepared.path,
-        reason: "Transport",
-        detail: `body: ${detailOf(error)}`
-      })),
+    Effect.mapError(response.text, (error) => transportFailure(prepared, `body: ${detailOf(error)}`)),
     (text) => interpret(prepared, response.status, response.headers, text)
   )
 
