@@ -35,7 +35,7 @@ fs.writeFileSync(path.join(work, "package.json"), JSON.stringify({ type: "module
 
 // ---- 100 calls over many roots ------------------------------------------------------------------------------
 
-const schemaDir = process.env["OVH_API_SCHEMAS"] || path.join(root, "..", "shared", "ovh-api")
+const schemaDir = process.env["OVH_API_SCHEMAS"] || path.join(root, "ovh-api")
 interface Param {
   readonly name?: string
   readonly paramType: string

@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const argv = process.argv.slice(2)
 const outAt = argv.indexOf("--out")
 const out = outAt >= 0 ? path.resolve(argv[outAt + 1]) : path.join(root, "packages", "testing", "dist", "ovh-api")
-const from = process.env.OVH_API_SCHEMAS ? path.resolve(process.env.OVH_API_SCHEMAS) : path.resolve(root, "..", "shared", "ovh-api")
+const from = process.env.OVH_API_SCHEMAS ? path.resolve(process.env.OVH_API_SCHEMAS) : path.resolve(root, "ovh-api")
 
 if (!fs.existsSync(path.join(from, "v1"))) {
   process.stderr.write(`bundle-schemas: no API descriptions in ${from} (set OVH_API_SCHEMAS)\n`)

@@ -3,8 +3,8 @@
  *
  *   node scripts/generate-api.ts [--schemas <dir>] [--out <dir>]
  *
- * The schema folder holds `v1/` and `v2/`; it defaults to `OVH_API_SCHEMAS`, then `../shared/ovh-api`
- * beside the repository root. The output (default `packages/core/src/generated`) is not committed.
+ * The schema folder holds `v1/` and `v2/`; it defaults to `OVH_API_SCHEMAS`, then the repository's
+ * own `ovh-api/`. The output (default `packages/core/src/generated`) is not committed.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -19,7 +19,7 @@ const argValue = (flag: string): string | undefined => {
 }
 
 const schemaDir = path.resolve(
-  argValue("--schemas") ?? (process.env["OVH_API_SCHEMAS"] || path.join(root, "..", "shared", "ovh-api"))
+  argValue("--schemas") ?? (process.env["OVH_API_SCHEMAS"] || path.join(root, "ovh-api"))
 )
 const outDir = path.resolve(argValue("--out") ?? path.join(root, "packages", "core", "src", "generated"))
 

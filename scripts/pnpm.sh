@@ -8,7 +8,7 @@ PNPM_PIN=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' package.json)
 
 node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=19)?0:1)'
 }
 
 run() {
@@ -25,7 +25,8 @@ run() {
 stamp=node_modules/.effect-ovh-install
 sum=$(cat pnpm-lock.yaml package.json packages/*/package.json 2>/dev/null | cksum)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
-  if [ -f pnpm-lock.yaml ]; then run install --frozen-lockfile --reporter=append-only; else run install --reporter=append-only; fi
+  # to stderr: what a command prints on stdout (fake-ovh's first JSON line) stays its own
+  if [ -f pnpm-lock.yaml ]; then run install --frozen-lockfile --reporter=append-only >&2; else run install --reporter=append-only >&2; fi
   echo "$sum" > "$stamp"
 fi
 run "$@"

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url"
 
 // The same descriptions the generator and the fake read.
 const schemaDir = process.env["OVH_API_SCHEMAS"] ||
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/ovh-api")
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../ovh-api")
 
 interface RawParameter {
   readonly name?: string

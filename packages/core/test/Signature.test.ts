@@ -12,7 +12,7 @@ interface Vectors {
   readonly vectors: ReadonlyArray<{ method: string; url: string; body: string; signature: string }>
 }
 
-const schemaRoot = process.env.OVH_API_SCHEMAS ?? join(import.meta.dirname, "../../../../shared/ovh-api")
+const schemaRoot = join(import.meta.dirname, "../../../ovh-api")
 const fixture = JSON.parse(readFileSync(join(schemaRoot, "signature-vectors.json"), "utf8")) as Vectors
 
 describe("Signature", () => {

@@ -122,7 +122,7 @@ export interface Options {
   readonly seed?: string | number | undefined
   /** The server's Unix time in seconds when the fake starts; it then follows the effect `Clock`. */
   readonly serverTime?: number | undefined
-  /** Folder of the API descriptions (holding `v1/_index.json`); default `OVH_API_SCHEMAS`, else `../shared/ovh-api`. */
+  /** Folder of the API descriptions (holding `v1/_index.json`); default `OVH_API_SCHEMAS`, else the copy it carries (the repository's `ovh-api/`). */
   readonly schemas?: string | undefined
   /** Resources to seed, by API path: `{ "/me": {...}, "/me/bill/B1": {...} }`. */
   readonly data?: Readonly<Record<string, unknown>> | undefined

@@ -161,7 +161,7 @@ describe("FakeOvhApi", () => {
 
     it.effect("reads the schemas from the folder given, or dies naming OVH_API_SCHEMAS", () =>
       Effect.gen(function*() {
-        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../../shared/ovh-api/v1")
+        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../ovh-api/v1")
         const status = yield* signed("GET", "/me").pipe(
           Effect.map((reply) => reply.status),
           Effect.provide(FakeOvhApi.FakeOvhApi.layer({ schemas: v1 }))
@@ -175,7 +175,7 @@ describe("FakeOvhApi", () => {
     it.effect("parses only the schema files it needs, once per process", () =>
       Effect.gen(function*() {
         // a folder of links to the real files: a schema set of its own, so the count starts at zero
-        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../../shared/ovh-api/v1")
+        const v1 = path.resolve(fileURLToPath(import.meta.url), "../../../../ovh-api/v1")
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-schemas-"))
         yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
         fs.mkdirSync(path.join(dir, "v1"))

@@ -67,7 +67,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 
 /**
  * The schema directory: `OVH_API_SCHEMAS` when set; else the copy the published package carries
- * (`dist/ovh-api`, next to `dist/internal`); else `../shared/ovh-api` next to the repository root,
+ * (`dist/ovh-api`, next to `dist/internal`); else the repository's own `ovh-api/`,
  * found from this file's location (`packages/testing/{src,dist}/internal`).
  */
 export const defaultDirectory = (): string => {
@@ -75,7 +75,7 @@ export const defaultDirectory = (): string => {
   if (fromEnv !== undefined && fromEnv !== "") return path.resolve(fromEnv)
   const bundled = path.resolve(here, "../ovh-api")
   if (fs.existsSync(path.join(bundled, "v1"))) return bundled
-  return path.resolve(here, "../../../../../shared/ovh-api")
+  return path.resolve(here, "../../../../ovh-api")
 }
 
 const v1Directory = (dir: string): string =>
