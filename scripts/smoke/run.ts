@@ -86,6 +86,26 @@ const pinned = (name: string): string => {
   return version
 }
 
+const CORE_BUDGET = 1_000_000
+
+/** The bytes of the regular files under `dir`, each counted once (pnpm links the same file from several places). */
+const treeBytes = (dir: string, seen = new Set<number>()): number => {
+  let total = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    // a package's own files: its dependencies (nested node_modules) are counted as packages of their own
+    if (entry.isDirectory()) total += entry.name === "node_modules" ? 0 : treeBytes(full, seen)
+    else if (entry.isFile()) {
+      const stat = fs.statSync(full)
+      if (!seen.has(stat.ino)) {
+        seen.add(stat.ino)
+        total += stat.size
+      }
+    }
+  }
+  return total
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "effect-ovh-smoke-"))
 const tarballs = path.join(work, "tarballs")
 const app = path.join(work, "app")
@@ -116,6 +136,11 @@ const main = async () => {
       process.stdout.write(
         `  ${p.manifest["name"]}@${p.manifest["version"]}: ${(p.size / 1024).toFixed(1)} KiB packed, ${p.entries.size} files\n`
       )
+    }
+    // the budget of the typed API's weight: every v1 and v2 operation typed, in at most 1 MB packed
+    const core = packed.find((p) => p.dir === "core")
+    if (core !== undefined && core.size > CORE_BUDGET) {
+      problems.push(`@effect-ovh/core is ${core.size} bytes packed, over its budget of ${CORE_BUDGET}`)
     }
     if (problems.length > 0) throw new SmokeFailure(`the tarballs are not publishable:\n  ${problems.join("\n  ")}`)
   })
@@ -165,6 +190,34 @@ const main = async () => {
       ["install", "--ignore-workspace", "--prefer-offline", "--reporter=append-only", "--config.auto-install-peers=true"],
       app
     ))
+
+  step("installed size", () => {
+    // what an app's production install holds: the packages reachable from its dependencies (not the
+    // type-checker and test runner it also has), each package's own files once
+    const closure = new Set<string>()
+    const visit = (dir: string) => {
+      const real = fs.realpathSync(dir)
+      if (closure.has(real)) return
+      closure.add(real)
+      // pnpm's layout: a package's dependencies are links beside it, in the node_modules that holds it
+      const holder = path.dirname(real).endsWith(path.sep + "node_modules") || path.basename(path.dirname(real)) === "node_modules"
+        ? path.dirname(real)
+        : path.dirname(path.dirname(real))
+      const manifest = JSON.parse(fs.readFileSync(path.join(real, "package.json"), "utf8"))
+      for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+        const linked = path.join(holder, dep)
+        if (fs.existsSync(linked)) visit(linked)
+      }
+    }
+    const production = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")).dependencies
+    for (const dep of Object.keys(production)) visit(path.join(app, "node_modules", dep))
+    const bytesOf = (dirs: Iterable<string>) => [...dirs].reduce((sum, dir) => sum + treeBytes(dir), 0)
+    const ours = packed.map((p) => fs.realpathSync(path.join(app, "node_modules", p.manifest["name"])))
+    process.stdout.write(
+      `  installed (production): ${(bytesOf(closure) / 1024 / 1024).toFixed(1)} MiB in ${closure.size} packages, ` +
+        `of which the three effect-ovh packages ${(bytesOf(ours) / 1024 / 1024).toFixed(1)} MiB\n`
+    )
+  })
 
   step("check installed manifests", () => {
     for (const p of packed) {
@@ -309,7 +362,7 @@ const exportsProgram = (packed: ReadonlyArray<{ manifest: Record<string, any>; e
       }
     }
     // internal modules and commands resolve for nobody (resolved only: a command would start)
-    const hidden = Tarball.sourceModules(p.entries).filter((m) => m.startsWith("internal/") || m === "bin")
+    const hidden = Tarball.builtModules(p.entries).filter((m) => m.startsWith("internal/") || m === "bin")
     for (const module of hidden) {
       checks.push(
         `assert.throws(() => import.meta.resolve("${name}/${module}"), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" })`

@@ -1,6 +1,6 @@
 /**
  * Reading a packed tarball and checking what would be published: the manifest as rewritten by
- * `pnpm pack`, and the files (every source module with its JavaScript, declarations and maps).
+ * `pnpm pack`, and the files: built JavaScript with its declarations, nothing else of the sources.
  */
 import * as zlib from "node:zlib"
 
@@ -46,27 +46,26 @@ export const manifest = (entries: Entries): Record<string, any> => {
   return JSON.parse(raw.toString("utf8"))
 }
 
-/** The source modules shipped under `src/`, without extension (`OvhClient`, `internal/sha1`). */
-export const sourceModules = (entries: Entries): Array<string> =>
+/** The built modules shipped under `dist/`, without extension (`OvhClient`, `internal/sha1`). */
+export const builtModules = (entries: Entries): Array<string> =>
   [...entries.keys()]
-    .filter((p) => p.startsWith("src/") && p.endsWith(".ts") && !p.endsWith(".d.ts"))
-    .map((p) => p.slice("src/".length, -".ts".length))
+    .filter((p) => p.startsWith("dist/") && p.endsWith(".js"))
+    .map((p) => p.slice("dist/".length, -".js".length))
     .sort()
 
 /** The modules users import by subpath: top-level, not `index`, not a command (`bin`). */
 export const publicModules = (entries: Entries): Array<string> => {
   const bins = Object.values<string>(manifest(entries)["bin"] ?? {}).map((p) => p.replace(/^\.\/(dist|src)\//, "").replace(/\.(js|ts)$/, ""))
-  return sourceModules(entries).filter((m) => !m.includes("/") && m !== "index" && !bins.includes(m))
+  return builtModules(entries).filter((m) => !m.includes("/") && m !== "index" && !bins.includes(m))
 }
 
-/** The namespaces re-exported by `src/index.ts` (`export * as X from "./X.ts"`). */
+/** The namespaces re-exported by `dist/index.js` (`export * as X from "./X.js"`). */
 export const barrelNamespaces = (entries: Entries): Array<string> => {
-  const index = entries.get("src/index.ts")?.toString("utf8") ?? ""
+  const index = entries.get("dist/index.js")?.toString("utf8") ?? ""
   return [...index.matchAll(/^export \* as (\w+) from/gm)].map((m) => m[1]!).sort()
 }
 
 const DEPENDENCY_FIELDS = ["dependencies", "peerDependencies", "optionalDependencies"] as const
-const OUTPUTS = [".js", ".js.map", ".d.ts", ".d.ts.map"] as const
 
 /** Bare specifiers imported or re-exported by a JavaScript module. */
 export const importedSpecifiers = (source: string): Array<string> => [
@@ -102,6 +101,11 @@ export const checkTarball = (entries: Entries, options: CheckOptions = {}): Arra
   }
   if (pkg["peerDependencies"]?.["effect"] === undefined) problems.push(`${name}: effect is not a peer dependency`)
   if (pkg["dependencies"]?.["effect"] !== undefined) problems.push(`${name}: effect is a dependency (must be a peer)`)
+  // one copy of core per program: the other packages take the user's
+  for (const dep of Object.keys(pkg["dependencies"] ?? {})) {
+    if (dep.startsWith("@effect-ovh/")) problems.push(`${name}: ${dep} is a dependency (must be a peer)`)
+  }
+  if (typeof pkg["engines"]?.["node"] !== "string") problems.push(`${name}: engines.node is not declared`)
 
   const exportsField = pkg["exports"] ?? {}
   const expectTarget = (key: string, types: string, js: string) => {
@@ -129,21 +133,23 @@ export const checkTarball = (entries: Entries, options: CheckOptions = {}): Arra
   for (const file of ["LICENSE", "README.md", "CHANGELOG.md"]) {
     if (!entries.has(file)) problems.push(`${name}: ${file} is missing`)
   }
-  const modules = sourceModules(entries)
-  if (!modules.includes("index")) problems.push(`${name}: src/index.ts is missing`)
+  const modules = builtModules(entries)
+  if (!modules.includes("index")) problems.push(`${name}: dist/index.js is missing (packed without building?)`)
   for (const module of modules) {
-    for (const ext of OUTPUTS) {
-      if (!entries.has(`dist/${module}${ext}`)) problems.push(`${name}: dist/${module}${ext} is missing`)
-    }
+    if (!entries.has(`dist/${module}.d.ts`)) problems.push(`${name}: dist/${module}.d.ts is missing`)
   }
   const known = new Set(modules)
   for (const file of entries.keys()) {
     if (file.startsWith("dist/")) {
       // data a package's prepack copies next to its modules (the fake API's descriptions)
       if (file.startsWith("dist/ovh-api/") && file.endsWith(".json")) continue
-      const module = file.slice("dist/".length).replace(/\.(js|js\.map|d\.ts|d\.ts\.map)$/, "")
-      if (!known.has(module)) problems.push(`${name}: ${file} has no source (stale build output?)`)
-    } else if (!file.startsWith("src/") && !["package.json", "LICENSE", "README.md", "CHANGELOG.md"].includes(file)) {
+      if (file.endsWith(".js")) continue
+      if (!file.endsWith(".d.ts")) {
+        problems.push(`${name}: unexpected file ${file}`)
+      } else if (!known.has(file.slice("dist/".length, -".d.ts".length))) {
+        problems.push(`${name}: ${file} has no module (stale build output?)`)
+      }
+    } else if (!["package.json", "LICENSE", "README.md", "CHANGELOG.md"].includes(file)) {
       problems.push(`${name}: unexpected file ${file}`)
     }
   }

@@ -24,16 +24,13 @@ const manifest = {
     "./*": { types: "./dist/*.d.ts", default: "./dist/*.js" },
     "./internal/*": null
   },
-  dependencies: { "@effect-ovh/core": "0.1.0" },
-  peerDependencies: { effect: "^4.1.0" }
+  engines: { node: ">=22.19.0" },
+  peerDependencies: { "@effect-ovh/core": "^0.1.0", effect: "^4.1.0" }
 }
 
 const moduleFiles = (module: string, js = `export const x = 1\n`) => ({
-  [`src/${module}.ts`]: "export const x = 1\n",
   [`dist/${module}.js`]: js,
-  [`dist/${module}.js.map`]: "{}",
-  [`dist/${module}.d.ts`]: "export declare const x = 1\n",
-  [`dist/${module}.d.ts.map`]: "{}"
+  [`dist/${module}.d.ts`]: "export declare const x = 1\n"
 })
 
 const publishable = (): Record<string, string> => ({
@@ -84,30 +81,48 @@ describe("Packaging", () => {
   it("accepts a publishable package and lists its modules", () => {
     const files = entries(publishable())
     assert.deepStrictEqual(Tarball.checkTarball(files, { runtimeAgnostic: true }), [])
-    assert.deepStrictEqual(Tarball.sourceModules(files), ["Thing", "index", "internal/helper"])
+    assert.deepStrictEqual(Tarball.builtModules(files), ["Thing", "index", "internal/helper"])
+    assert.deepStrictEqual(Tarball.barrelNamespaces(files), ["Thing"])
     assert.deepStrictEqual(Tarball.publicModules(files), ["Thing"])
   })
 
-  it("reports a missing declaration, runtime file, source map or document", () => {
+  it("reports a missing declaration, a declaration without its module, a missing document", () => {
     const problems = Tarball.checkTarball(
-      entries(without(publishable(), "dist/Thing.d.ts", "dist/internal/helper.js", "dist/index.js.map", "LICENSE"))
+      entries(without(publishable(), "dist/Thing.d.ts", "dist/internal/helper.js", "LICENSE"))
     )
     assert.deepStrictEqual(problems.sort(), [
       "@effect-ovh/example: LICENSE is missing",
       "@effect-ovh/example: dist/Thing.d.ts is missing",
-      "@effect-ovh/example: dist/index.js.map is missing",
-      "@effect-ovh/example: dist/internal/helper.js is missing"
+      "@effect-ovh/example: dist/internal/helper.d.ts has no module (stale build output?)"
+    ])
+  })
+
+  it("reports a package packed without building: sources and no dist", () => {
+    const files = { "package.json": JSON.stringify(manifest), LICENSE: "", "README.md": "", "CHANGELOG.md": "", "src/index.ts": "" }
+    assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
+      "@effect-ovh/example: dist/index.js is missing (packed without building?)",
+      "@effect-ovh/example: unexpected file src/index.ts"
+    ])
+  })
+
+  it("reports core as a dependency (two copies) and a missing engines range", () => {
+    const { engines: _, ...noEngines } = manifest
+    const files = { ...publishable(), "package.json": JSON.stringify({ ...noEngines, dependencies: { "@effect-ovh/core": "0.1.0" } }) }
+    assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
+      "@effect-ovh/example: @effect-ovh/core is a dependency (must be a peer)",
+      "@effect-ovh/example: engines.node is not declared"
     ])
   })
 
   it("reports exports into src, workspace ranges, effect as a dependency, bins outside dist", () => {
     const problems = Tarball.checkTarball(entries(withManifest({
       exports: { ...manifest.exports, ".": "./src/index.ts" },
-      dependencies: { "@effect-ovh/core": "workspace:*", effect: "^4.1.0" },
+      peerDependencies: { "@effect-ovh/core": "workspace:^", effect: "^4.1.0" },
+      dependencies: { effect: "^4.1.0" },
       bin: { tool: "./src/bin.ts" }
     })))
     assert.strictEqual(problems.length, 4, problems.join("\n"))
-    assert.match(problems[0]!, /dependencies\.@effect-ovh\/core is "workspace:\*"/)
+    assert.match(problems[0]!, /peerDependencies\.@effect-ovh\/core is "workspace:\^"/)
     assert.match(problems[1]!, /effect is a dependency/)
     assert.match(problems[2]!, /exports\["\."\]/)
     assert.match(problems[3]!, /bin tool points at \.\/src\/bin\.ts/)
@@ -123,9 +138,9 @@ describe("Packaging", () => {
   })
 
   it("reports stale build output and stray files", () => {
-    const problems = Tarball.checkTarball(entries({ ...publishable(), "dist/Gone.js": "", "test/a.test.ts": "" }))
+    const problems = Tarball.checkTarball(entries({ ...publishable(), "dist/Gone.d.ts": "", "test/a.test.ts": "" }))
     assert.deepStrictEqual(problems, [
-      "@effect-ovh/example: dist/Gone.js has no source (stale build output?)",
+      "@effect-ovh/example: dist/Gone.d.ts has no module (stale build output?)",
       "@effect-ovh/example: unexpected file test/a.test.ts"
     ])
   })
