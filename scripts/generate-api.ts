@@ -210,6 +210,16 @@ class Emitter {
     return m !== undefined && m.enum === undefined
   }
 
+  /** The properties of an object model as a request body has them (read-only ones left out, unless all are). */
+  inputFields(id: string): Array<{ readonly name: string; readonly required: boolean }> {
+    const props = Object.entries(this.set.models.get(id)?.properties ?? {})
+    const allReadOnly = props.every(([, p]) => p.readOnly)
+    return props.filter(([, p]) => !p.readOnly || allReadOnly).map(([name, p]) => ({
+      name,
+      required: allReadOnly ? !p.canBeNull : !!p.required
+    }))
+  }
+
   markInput(type: Type): void {
     if (type._tag === "Array") return this.markInput(type.item)
     if (type._tag === "Map") return this.markInput(type.value)
@@ -345,6 +355,14 @@ const opDoc = (o: Operation): string => {
   return `/**\n${lines.map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */`
 }
 
+/** The names of an operation's body fields: its named body parameters and its body model's input properties. */
+const bodyFieldNames = (emitter: Emitter, o: Operation): Array<string> =>
+  o.op.parameters.filter((p) => p.paramType === "body").flatMap((p) => {
+    if (p.name) return [p.name]
+    const type = parseType(p.fullType ?? p.dataType)
+    return type._tag === "Named" && emitter.isObjectModel(type.name) ? emitter.inputFields(type.name).map((f) => f.name) : []
+  })
+
 interface OpInfo {
   readonly entry: string
   readonly required: boolean
@@ -388,29 +406,44 @@ const operationEntry = (emitter: Emitter, o: Operation, alias: string): OpInfo =
     fields.push(`/** Query-string parameters of this ${o.method}. */\nreadonly $query${queryRequired ? "" : "?"}: { ${queries.join("; ")} }`)
     if (queryRequired) required = true
   }
-  const intersections: Array<string> = []
+  // The body: its named fields sit next to the path parameters, and an object model's properties
+  // too. When one of them shares a path parameter's name (a body `queueId` under `.../queue/{queueId}/agent`,
+  // a new `name` for `PUT /vrack/{serviceName}/dedicatedConnect/{name}`), the whole body goes under `$body`,
+  // which `OvhClient.request` sends as the body itself: both values are then typed and sent.
+  const bodyFields: Array<string> = []
+  const bodyModels: Array<string> = []
+  let bodyRequired = false
   for (const p of o.op.parameters) {
     if (p.paramType !== "body") continue
     if (p.name) {
-      if (taken.has(p.name)) continue
       const pdoc = p.description ? `/** ${docText(p.description)} */\n` : ""
-      fields.push(`${pdoc}readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`)
-      if (p.required) required = true
+      bodyFields.push(`${pdoc}readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`)
+      if (p.required) bodyRequired = true
       continue
     }
     const type = parseType(p.fullType ?? p.dataType)
-    const objectBody = type._tag === "Named" && emitter.isObjectModel(type.name)
-    if (objectBody) {
-      const model = emitter.set.models.get((type as { name: string }).name)!
-      const omit = Object.keys(model.properties ?? {}).filter((k) => taken.has(k))
-      const t = ts(p, "in")
-      intersections.push(omit.length ? `Omit<${t}, ${omit.map((k) => JSON.stringify(k)).join(" | ")}>` : t)
-      if (Object.values(model.properties ?? {}).some((q) => q.required && !q.readOnly)) required = true
+    if (type._tag === "Named" && emitter.isObjectModel(type.name)) {
+      bodyModels.push(ts(p, "in"))
+      if (emitter.inputFields(type.name).some((q) => q.required)) bodyRequired = true
     } else {
       fields.push(`/** The request body. */\nreadonly $body${p.required === false ? "?" : ""}: ${ts(p, "in")}`)
       if (p.required !== false) required = true
     }
   }
+  const shared = bodyFieldNames(emitter, o).filter((name) => taken.has(name))
+  const intersections: Array<string> = []
+  if (shared.length > 0) {
+    const whole = [bodyFields.length ? `{\n${bodyFields.join("\n")}\n}` : undefined, ...bodyModels]
+      .filter((x) => x !== undefined).join(" & ")
+    fields.push(
+      `/** The request body: it has fields named like path parameters (${shared.join(", ")}), so it goes apart. */\n` +
+        `readonly $body${bodyRequired ? "" : "?"}: ${whole}`
+    )
+  } else {
+    fields.push(...bodyFields)
+    intersections.push(...bodyModels)
+  }
+  if (bodyRequired) required = true
   const own = fields.length === 0 && intersections.length === 0
     ? "NoParams"
     : [fields.length ? `{\n${fields.join("\n")}\n}` : undefined, ...intersections].filter((x) => x !== undefined).join(" & ")

@@ -371,3 +371,49 @@ describe("Api", () => {
       assert.isTrue(OvhClient.OvhClient.key.length > 0)
     }).pipe(Effect.provide(TestLayer)))
 })
+
+describe("Api: a body field named like a path parameter", () => {
+  it.effect("goes under $body: the path takes the path parameter, the body its own value", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const api = yield* Api.Api
+      // the fake answers 404 for an id its collection does not list
+      yield* fake.seed("/telephony", ["ba-1"])
+      yield* fake.seed("/telephony/ba-1/easyHunting", ["0033123456789"])
+      yield* fake.seed("/telephony/ba-1/easyHunting/0033123456789/hunting/queue", [7])
+      yield* fake.seed("/vrack", ["pn-1"])
+      yield* fake.seed("/vrack/pn-1/dedicatedConnect", ["old-name"])
+      yield* fake.clearCalls
+      // the queue is named in the path (a string) and the queue to join in the body (a long)
+      yield* api.post("/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent", {
+        billingAccount: "ba-1",
+        serviceName: "0033123456789",
+        queueId: "7",
+        $body: { queueId: 7, position: 2 }
+      }).pipe(Effect.exit)
+      // a dedicated connection renamed: the old name in the path, the new one in the body
+      yield* api.put("/vrack/{serviceName}/dedicatedConnect/{name}", {
+        serviceName: "pn-1",
+        name: "old-name",
+        $body: { name: "new-name" }
+      }).pipe(Effect.exit)
+      const calls = yield* fake.calls
+      const post = calls.find((c) => c.template === "/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent")
+      const put = calls.find((c) => c.template === "/vrack/{serviceName}/dedicatedConnect/{name}")
+      assert.strictEqual(post?.path, "/telephony/ba-1/easyHunting/0033123456789/hunting/queue/7/agent")
+      assert.deepStrictEqual(post?.body, { queueId: 7, position: 2 })
+      assert.strictEqual(put?.path, "/vrack/pn-1/dedicatedConnect/old-name")
+      assert.deepStrictEqual(put?.body, { name: "new-name" })
+      assert.deepStrictEqual([post?.status, put?.status], [200, 200])
+      // the same call with the body field beside the path parameter: the fake, like the API, misses the body's queueId
+      const client = yield* OvhClient.OvhClient
+      const flat = yield* client.post("/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent", {
+        billingAccount: "ba-1",
+        serviceName: "0033123456789",
+        queueId: 7,
+        position: 2
+      }).pipe(Effect.flip)
+      assert.strictEqual(flat._tag, "BadParameters")
+      assert.include(flat.message, "[queueId] Property is mandatory")
+    }).pipe(Effect.provide(TestLayer)))
+})

@@ -123,3 +123,20 @@ expect<Equal<Success<typeof policiesAgain>, ReadonlyArray<Api.V2.iam.policy.Resp
 meAndIam.get("/domain")
 // @ts-expect-error billId is missing
 meAndIam.get("/me/bill/{billId}", {})
+
+// A body field named like a path parameter: the whole body goes under `$body`, each value with its own type.
+const queue = "/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent" as const
+api.post(queue, { billingAccount: "b", serviceName: "s", queueId: "7", $body: { queueId: 7, position: 1 } })
+// @ts-expect-error the body's queueId is a long
+api.post(queue, { billingAccount: "b", serviceName: "s", queueId: "7", $body: { queueId: "7", position: 1 } })
+// @ts-expect-error the body is required: its queueId and position are
+api.post(queue, { billingAccount: "b", serviceName: "s", queueId: "7" })
+// @ts-expect-error body fields do not sit beside the path parameters here
+api.post(queue, { billingAccount: "b", serviceName: "s", queueId: "7", position: 1 })
+expect<Equal<Api.Params<"POST", typeof queue>["queueId"], string>>(true)
+expect<Equal<NonNullable<Api.Params<"POST", typeof queue>["$body"]>["queueId"], number>>(true)
+// A whole-model body that renames the resource of its path.
+api.put("/vrack/{serviceName}/dedicatedConnect/{name}", { serviceName: "pn-1", name: "old", $body: { name: "new" } })
+expect<Equal<Required<NonNullable<Api.Params<"PUT", "/vrack/{serviceName}/dedicatedConnect/{name}">["$body"]>>["name"], string>>(true)
+// Read-only properties named like a path parameter are not body fields: the body stays flat.
+api.put("/me/api/credential/{credentialId}", { credentialId: 1, allowedIPs: ["192.0.2.0/24"] })
