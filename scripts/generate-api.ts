@@ -512,6 +512,8 @@ const rootOf = (o: Operation): string => {
 interface Root {
   readonly version: "v1" | "v2"
   readonly byMethod: Record<Method, Array<string>>
+  /** `"/me/bill": "/me/bill/{billId}"`: each GET list whose items have their own GET route. */
+  readonly lists: Array<string>
 }
 const rootsByName = new Map<string, Root>()
 const responses: Record<string, string> = {}
@@ -523,14 +525,22 @@ for (const set of sets) {
     for (const p of o.op.parameters) if (p.paramType !== "path") emitter.markInput(parseType(p.fullType ?? p.dataType))
   }
   const alias = set.version === "v1" ? "V1" : "V2"
+  // The item route of a list: the same path and one more `{parameter}` segment.
+  const itemRoutes = new Map<string, string>()
+  for (const o of set.operations) {
+    const m = o.method === "GET" ? /^(.*)\/\{[^}/]+\}$/.exec(o.path) : null
+    if (m !== null && !itemRoutes.has(m[1]!)) itemRoutes.set(m[1]!, o.path)
+  }
   for (const o of set.operations) {
     const name = rootOf(o)
     let root = rootsByName.get(name)
     if (root === undefined) {
-      root = { version: set.version, byMethod: { GET: [], POST: [], PUT: [], DELETE: [] } }
+      root = { version: set.version, byMethod: { GET: [], POST: [], PUT: [], DELETE: [] }, lists: [] }
       rootsByName.set(name, root)
     }
     root.byMethod[o.method].push(operationEntry(emitter, o, alias).entry)
+    const item = o.method === "GET" && parseType(o.op.responseType)._tag === "Array" ? itemRoutes.get(o.path) : undefined
+    if (item !== undefined) root.lists.push(`${JSON.stringify(o.path)}: ${JSON.stringify(item)}`)
     responses[`${o.method} ${o.path}`] = `${set.version}:${showType(parseType(o.op.responseType))}`
     operationCount++
   }
@@ -560,6 +570,8 @@ for (const name of roots) {
       (uses(`${a}In.`) ? `import type * as ${a}In from "../${root.version}/inputs.ts"\n` : "") +
       (uses("NoParams") ? `import type { NoParams } from "./_shared.ts"\n` : "") +
       `\n${body}` +
+      `\n/** The GET lists of this API whose items have their own GET route, and that route. */\n` +
+      `export interface Lists {\n${root.lists.join("\n")}\n}\n` +
       `\n/** These operations, by method: give it to \`TypedApi.make\`. */\n` +
       `export interface Operations {\n${METHODS.map((m) => `  readonly ${m}: ${methodName[m]}`).join("\n")}\n}\n`
   )
@@ -578,7 +590,9 @@ write(
     METHODS.map((m) =>
       `/** Every ${m} operation by path: \`p\` its parameters, \`r\` its response, \`q\` whether parameters are required. */\n` +
       `export interface ${methodName[m]} extends\n${roots.map((name) => `  ${rootAlias(name)}.${methodName[m]}`).join(",\n")}\n{}\n`
-    ).join("\n")
+    ).join("\n") +
+    `\n/** Every GET list whose items have their own GET route (\`/me/bill\` → \`/me/bill/{billId}\`). */\n` +
+    `export interface Lists extends\n${roots.map((name) => `  ${rootAlias(name)}.Lists`).join(",\n")}\n{}\n`
 )
 write(
   "responses.ts",

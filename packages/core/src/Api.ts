@@ -48,6 +48,38 @@ export type Response<M extends Method, P extends Path<M>> = TypedApi.Response<Op
 /** The arguments after the path: the parameters (optional when none is required), then call options. */
 export type Args<E extends Entry> = TypedApi.Args<E>
 
+/** The names of a path template's parameters: `"billId"` for `/me/bill/{billId}`. */
+export type Placeholders<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | Placeholders<Rest>
+  : never
+
+/** The path parameters of a GET, with their types: `{ readonly domain: string }` for `/email/domain/{domain}/redirection`. */
+export type PathParams<P extends Path<"GET">> = {
+  readonly [K in Placeholders<P> & keyof Params<"GET", P>]: Params<"GET", P>[K]
+}
+
+/** The query parameters of a GET: its parameters other than the path's. */
+export type QueryParams<P extends Path<"GET">> = Omit<Params<"GET", P>, Placeholders<P>>
+
+/**
+ * `params`, the path parameters of a GET template: required when the template has some (`{domain}`),
+ * optional otherwise. Streams of lists (`Pagination.stream`, `FanOut.getAll`) take them so.
+ */
+export type WithParams<P extends Path<"GET">> = [Placeholders<P>] extends [never]
+  ? { readonly params?: PathParams<P> | undefined }
+  : { readonly params: PathParams<P> }
+
+/** What one element of a GET's answer is: the item of a list, or the whole answer otherwise. */
+export type Element<P extends Path<"GET">> = Response<"GET", P> extends ReadonlyArray<infer A> ? A : Response<"GET", P>
+
+/** The GET lists whose items have their own GET route: `/me/bill` (items at `/me/bill/{billId}`). */
+export type ListPath = keyof Ops.Lists & string
+
+/** The item route of a list: `/me/bill/{billId}` for `/me/bill`. */
+export type ItemPath<L extends ListPath> = Ops.Lists[L] & Path<"GET">
+
+/** The type of one item of a list, as its item route answers it: `V1.billing.Bill` for `/me/bill`. */
+export type Item<L extends ListPath> = Response<"GET", ItemPath<L>>
+
 /** A typed call of one method (see `TypedApi.Call`). */
 export type Call<M extends Method> = TypedApi.Call<Operations, M>
 

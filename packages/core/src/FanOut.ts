@@ -9,8 +9,9 @@
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
+import type * as Api from "./Api.ts"
 import * as OvhClient from "./OvhClient.ts"
-import type * as OvhError from "./OvhError.ts"
+import * as OvhError from "./OvhError.ts"
 import * as Pagination from "./Pagination.ts"
 
 /** Requests in flight at once when no `concurrency` is given. */
@@ -120,21 +121,21 @@ export function each<Id, A, E, R>(
   }
 }
 
-/** Options of {@link getAll}: how to list, how to name each item, how to fan out. */
-export interface ListOptions<Id> extends Options {
-  /** Query parameters (filters) of the list request. */
-  readonly query?: OvhClient.Query | undefined
+/** Options of {@link getAll} for the list `L`: how to list, how to name each item, how to fan out. */
+export type ListOptions<L extends Api.ListPath, Id = string> = Options & Api.WithParams<L> & {
+  /** Query parameters (filters) of the list request, typed from its description. */
+  readonly query?: Api.QueryParams<L> | undefined
   /** Page size of a paginated (v2) list. Default `Pagination.defaultPageSize`. */
   readonly pageSize?: number | undefined
   /**
    * The id of a list element. Default: the element itself when it is a string or a number (v1 lists),
    * its `id` property when it is an object (v2 lists).
    */
-  readonly idOf?: ((element: unknown) => Id) | undefined
+  readonly idOf?: ((element: Api.Element<L>) => Id) | undefined
   /** The path of one item. Default `<list path>/<id>`, the id percent-encoded as one path segment. */
   readonly itemPath?: ((id: Id) => string) | undefined
-  /** Query parameters of each item request. */
-  readonly itemQuery?: OvhClient.Query | undefined
+  /** Query parameters of each item request, typed from the item route's description. */
+  readonly itemQuery?: Api.QueryParams<Api.ItemPath<L>> | undefined
 }
 
 const defaultIdOf = (element: unknown): string => {
@@ -143,46 +144,67 @@ const defaultIdOf = (element: unknown): string => {
   return JSON.stringify(element)
 }
 
-const listAndFetch = <Id, A>(path: string, options: ListOptions<Id> | undefined, client: OvhClient.Service) => {
+interface Untyped<Id> {
+  readonly params?: Readonly<Record<string, unknown>> | undefined
+  readonly query?: OvhClient.Query | undefined
+  readonly pageSize?: number | undefined
+  readonly idOf?: ((element: unknown) => Id) | undefined
+  readonly itemPath?: ((id: Id) => string) | undefined
+  readonly itemQuery?: OvhClient.Query | undefined
+}
+
+const listAndFetch = <Id, A>(path: string, options: Untyped<Id> | undefined, client: OvhClient.Service) => {
   const idOf = options?.idOf ?? (defaultIdOf as (element: unknown) => Id)
-  const base = path.replace(/\/+$/, "")
+  const list = OvhClient.request("GET", path, options?.params)
+  // the list's path with its parameters in place: its items live under it
+  const base = (list instanceof OvhError.BadParameters ? path : list.path).replace(/\/+$/, "")
   const itemPath = options?.itemPath ?? ((id: Id) => `${base}/${encodeURIComponent(String(id))}`)
   // A v1 list ignores the pagination headers and answers everything at once, without a next cursor.
-  const ids = Pagination.stream(path, { query: options?.query, pageSize: options?.pageSize }).pipe(Stream.map(idOf))
+  const ids = Pagination.streamOf<unknown>(path, {
+    params: options?.params,
+    query: options?.query,
+    pageSize: options?.pageSize
+  }).pipe(Stream.map(idOf))
   const fetch = (id: Id) => client.get<A>(itemPath(id), options?.itemQuery)
   return { ids, fetch }
 }
 
+/** The options argument of {@link getAll}: required when the list's template has path parameters. */
+export type Args<L extends Api.ListPath, O> = Pagination.Args<L, O>
+
 /**
  * Lists `path` and streams `GET <path>/<id>` for each element, `concurrency` (default 8) at a time,
  * in list order unless `ordered: false`. Works on v1 lists of ids and on v2 paginated lists alike.
+ * The path is a list template of the API descriptions whose items have their own route; its
+ * parameters go in `params`, and the items have the type of that route's answer.
  *
  * @example
- * FanOut.getAll<Bill>("/me/bill", { errors: "skip" }).pipe(Stream.runForEach((bill) => Console.log(bill.billId)))
+ * FanOut.getAll("/me/bill", { errors: "skip" }).pipe(Stream.runForEach((bill) => Console.log(bill.billId)))
+ * FanOut.getAll("/email/domain/{domain}/redirection", { params: { domain: "example.com" } })
  */
-export function getAll<A = unknown, Id = string>(
+export function getAll<L extends Api.ListPath, Id = string>(
+  path: L,
+  ...options: Args<L, ListOptions<L, Id> & FailFast>
+): Stream.Stream<Api.Item<L>, Pagination.PaginationError, OvhClient.OvhClient>
+export function getAll<L extends Api.ListPath, Id = string>(
+  path: L,
+  options: ListOptions<L, Id> & SkipAndReport<Id, OvhError.OvhError>
+): Stream.Stream<Api.Item<L>, Pagination.PaginationError, OvhClient.OvhClient>
+export function getAll<L extends Api.ListPath, Id = string>(
+  path: L,
+  options: ListOptions<L, Id> & Collect
+): Stream.Stream<Outcome<Id, Api.Item<L>, OvhError.OvhError>, Pagination.PaginationError, OvhClient.OvhClient>
+export function getAll(
   path: string,
-  options?: ListOptions<Id> & FailFast
-): Stream.Stream<A, Pagination.PaginationError, OvhClient.OvhClient>
-export function getAll<A = unknown, Id = string>(
-  path: string,
-  options: ListOptions<Id> & SkipAndReport<Id, OvhError.OvhError>
-): Stream.Stream<A, Pagination.PaginationError, OvhClient.OvhClient>
-export function getAll<A = unknown, Id = string>(
-  path: string,
-  options: ListOptions<Id> & Collect
-): Stream.Stream<Outcome<Id, A, OvhError.OvhError>, Pagination.PaginationError, OvhClient.OvhClient>
-export function getAll<A = unknown, Id = string>(
-  path: string,
-  options?: ListOptions<Id> & (FailFast | SkipAndReport<Id, OvhError.OvhError> | Collect)
+  options?: Untyped<unknown> & Options & (FailFast | SkipAndReport<unknown, OvhError.OvhError> | Collect)
 ): Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient> {
   const invalid = badConcurrency(settings(options).concurrency)
   if (invalid !== undefined) return invalid
   return Stream.unwrap(Effect.map(Effect.service(OvhClient.OvhClient), (client) => {
-    const { fetch, ids } = listAndFetch<Id, A>(path, options, client)
+    const { fetch, ids } = listAndFetch<unknown, unknown>(path, options, client)
     return ids.pipe(
       each(fetch, options as Options & FailFast) as (
-        ids: Stream.Stream<Id, Pagination.PaginationError, OvhClient.OvhClient>
+        ids: Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient>
       ) => Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient>
     )
   }))

@@ -3,12 +3,16 @@
  * one page at a time and only when the consumer pulls. Every page is an ordinary `OvhClient.send`, so it
  * is signed, timed out, retried and its failures mapped like any other call.
  *
+ * Lists are named by path template, as in `Api`: `stream("/email/domain/{domain}/redirection", { params: { domain } })`
+ * checks the path and its parameters at compile time and types the items from the API descriptions.
+ *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as Api from "./Api.ts"
 import * as OvhClient from "./OvhClient.ts"
 import * as OvhError from "./OvhError.ts"
 
@@ -52,10 +56,12 @@ export const isInvalidCursor = (error: OvhError.OvhError): boolean =>
   (error._tag === "BadParameters" || error._tag === "ApiError") &&
   (error.errorCode === "INVALID_CURSOR" || (error.errorClass !== undefined && CURSOR_CLASS.test(error.errorClass)))
 
-/** Options of a paginated list. */
+/** Options of a paginated list, whatever its path (see {@link PathOptions} for a typed one). */
 export interface Options<A = unknown> {
   /** Elements per page, sent as `X-Pagination-Size`. Default {@link defaultPageSize}. */
   readonly pageSize?: number | undefined
+  /** The path parameters: each `{name}` of the path takes `params[name]`, percent-encoded. */
+  readonly params?: Readonly<Record<string, unknown>> | undefined
   /** Query parameters (filters) of every page request. */
   readonly query?: OvhClient.Query | undefined
   /** Extra headers of every page request. */
@@ -70,6 +76,18 @@ export interface Options<A = unknown> {
    */
   readonly items?: ((body: unknown) => ReadonlyArray<A>) | undefined
 }
+
+/**
+ * Options of the list at the path template `P`: its path parameters in `params` (required when the
+ * template has some), its query parameters in `query`, both typed from the API descriptions.
+ */
+export type PathOptions<P extends Api.Path<"GET">, A = Api.Element<P>> =
+  & Omit<Options<A>, "params" | "query">
+  & { readonly query?: Api.QueryParams<P> | undefined }
+  & Api.WithParams<P>
+
+/** The options argument of a list at `P`: required when the template has path parameters. */
+export type Args<P extends Api.Path<"GET">, O> = [Api.Placeholders<P>] extends [never] ? [options?: O] : [options: O]
 
 /** One page of a list. */
 export interface Page<A> {
@@ -124,13 +142,13 @@ export const fetchPage = <A = unknown>(
   const size = options?.pageSize ?? defaultPageSize
   const headers: Record<string, string> = { ...options?.headers, [sizeHeader]: String(size) }
   if (cursor !== undefined) headers[cursorHeader] = cursor
-  return client.send<unknown>({
-    method: "GET",
-    path,
-    query: options?.query,
+  // The path template takes `params`, as a typed call's does; a missing one is a BadParameters, sent nowhere.
+  const request = OvhClient.request("GET", path, { ...options?.query, ...options?.params }, {
     headers,
     timeout: options?.timeout
-  }).pipe(
+  })
+  if (request instanceof OvhError.BadParameters) return Effect.fail(request)
+  return client.send<unknown>(request).pipe(
     Effect.mapError((error) => toInvalidCursor(error, cursor)),
     Effect.map((reply): Page<A> => ({
       items: (options?.items ?? defaultItems)(reply.body) as ReadonlyArray<A>,
@@ -149,10 +167,12 @@ const invalidSize = (path: string, size: number) =>
  * The pages of a list, in order, each fetched when the consumer pulls it. The stream ends after the
  * first page that comes back without a next cursor.
  */
-export const pages = <A = unknown>(
-  path: string,
-  options?: Options<A>
-): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> =>
+export const pages = <P extends Api.Path<"GET">, A = Api.Element<P>>(
+  path: P,
+  ...[options]: Args<P, PathOptions<P, A>>
+): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> => pagesOf<A>(path, options as Options<A> | undefined)
+
+const pagesOf = <A>(path: string, options: Options<A> | undefined): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> =>
   Stream.unwrap(Effect.gen(function*() {
     const size = options?.pageSize ?? defaultPageSize
     if (!Number.isInteger(size) || size < 1) return yield* invalidSize(path, size)
@@ -171,21 +191,28 @@ export const pages = <A = unknown>(
  * The items of a list, in order, one page at a time: taking 10 items of a 10,000-item list sends a
  * single request (with the default page size).
  */
-export const stream = <A = unknown>(
-  path: string,
-  options?: Options<A>
-): Stream.Stream<A, PaginationError, OvhClient.OvhClient> =>
-  pages<A>(path, options).pipe(Stream.map((page) => page.items), Stream.flattenIterable)
+export const stream = <P extends Api.Path<"GET">, A = Api.Element<P>>(
+  path: P,
+  ...[options]: Args<P, PathOptions<P, A>>
+): Stream.Stream<A, PaginationError, OvhClient.OvhClient> => streamOf<A>(path, options as Options<A> | undefined)
+
+/** The items of a list at any path, the template filled from `options.params`: `stream` without the types. */
+export const streamOf = <A>(path: string, options: Options<A> | undefined): Stream.Stream<A, PaginationError, OvhClient.OvhClient> =>
+  pagesOf<A>(path, options).pipe(Stream.map((page) => page.items), Stream.flattenIterable)
 
 /**
  * `X-Pagination-Elements` of a list, asking for a one-element page; `undefined` when the API does not
  * count this list.
  */
-export const total = (
-  path: string,
-  options?: Omit<Options, "pageSize" | "cursor" | "items">
+export const total = <P extends Api.Path<"GET">>(
+  path: P,
+  ...[options]: Args<P, Omit<PathOptions<P>, "pageSize" | "cursor" | "items">>
 ): Effect.Effect<number | undefined, PaginationError, OvhClient.OvhClient> =>
   Effect.flatMap(
     Effect.service(OvhClient.OvhClient),
-    (client) => Effect.map(fetchPage(client, path, undefined, { ...options, pageSize: 1 }), (page) => page.total)
+    (client) =>
+      Effect.map(
+        fetchPage(client, path, undefined, { ...options as Options | undefined, pageSize: 1 }),
+        (page) => page.total
+      )
   )

@@ -7,10 +7,6 @@ import { TestClock } from "effect/testing"
 
 const TestLayer = FakeOvhApi.FakeOvhApi.layerClient({ serverTime: 1_700_000_000 })
 
-interface Bill {
-  readonly billId: string
-}
-
 const seedBills = (count: number) =>
   Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
@@ -45,7 +41,7 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const ids = yield* seedBills(500)
-      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll<Bill>("/me/bill", { concurrency: 8 })))
+      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll("/me/bill", { concurrency: 8 })))
       assert.deepStrictEqual(bills.map((bill) => bill.billId), ids)
       assert.strictEqual(yield* fake.maxInFlight, 8)
       const calls = yield* fake.calls
@@ -67,7 +63,7 @@ describe("FanOut", () => {
   it.effect("unordered mode still returns every item", () =>
     Effect.gen(function*() {
       const ids = yield* seedBills(200)
-      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll<Bill>("/me/bill", { ordered: false })))
+      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll("/me/bill", { ordered: false })))
       assert.deepStrictEqual(bills.map((bill) => bill.billId).sort(), [...ids].sort())
     }).pipe(Effect.provide(TestLayer)))
 
@@ -75,7 +71,7 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const ids = yield* seedBills(50)
       yield* failing([ids[17]!])
-      const error = yield* Effect.flip(Stream.runCollect(FanOut.getAll<Bill>("/me/bill")))
+      const error = yield* Effect.flip(Stream.runCollect(FanOut.getAll("/me/bill")))
       assert.strictEqual(error._tag, "Forbidden")
       if (error._tag === "Forbidden") assert.strictEqual(error.path, `/me/bill/${ids[17]}`)
     }).pipe(Effect.provide(TestLayer)))
@@ -87,7 +83,7 @@ describe("FanOut", () => {
       yield* failing(bad)
       const skipped: Array<FanOut.Skipped<string, OvhError.OvhError>> = []
       const bills = yield* Stream.runCollect(
-        FanOut.getAll<Bill>("/me/bill", { errors: "skip", onSkip: (s) => Effect.sync(() => skipped.push(s)) })
+        FanOut.getAll("/me/bill", { errors: "skip", onSkip: (s) => Effect.sync(() => skipped.push(s)) })
       )
       assert.deepStrictEqual(skipped.map((s) => s.id), bad)
       assert.deepStrictEqual(skipped.map((s) => s.error._tag), ["Forbidden", "Forbidden", "Forbidden"])
@@ -98,7 +94,7 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const ids = yield* seedBills(20)
       yield* failing([ids[5]!])
-      const outcomes = yield* Stream.runCollect(FanOut.getAll<Bill>("/me/bill", { errors: "collect" }))
+      const outcomes = yield* Stream.runCollect(FanOut.getAll("/me/bill", { errors: "collect" }))
       assert.deepStrictEqual(outcomes.map((o) => o.id), ids)
       const failures = outcomes.filter((o) => Result.isFailure(o.result))
       assert.deepStrictEqual(failures.map((o) => o.id), [ids[5]])
@@ -113,7 +109,7 @@ describe("FanOut", () => {
       yield* fake.seed("/v2/vrackServices/resource", ids.map((id) => ({ id, resourceStatus: "READY" })))
       yield* fake.clearCalls
       const items = yield* Stream.runCollect(
-        FanOut.getAll<{ id: string }>("/v2/vrackServices/resource", { pageSize: 7, concurrency: 4 })
+        FanOut.getAll("/v2/vrackServices/resource", { pageSize: 7, concurrency: 4 })
       )
       assert.deepStrictEqual(items.map((item) => item.id), ids)
       const calls = yield* fake.calls
@@ -149,5 +145,36 @@ describe("FanOut", () => {
       assert.isTrue(exit._tag === "Failure")
       const calls = yield* (yield* FakeOvhApi.FakeOvhApi).calls
       assert.strictEqual(calls.length, 0)
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("fills the list's path template from params, and fetches each item under the filled path", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.seed("/email/domain", ["example.com"])
+      yield* fake.seed("/email/domain/example.com/redirection", ["r1", "r 2"])
+      yield* fake.clearCalls
+      const redirections = yield* Stream.runCollect(
+        FanOut.getAll("/email/domain/{domain}/redirection", { params: { domain: "example.com" } })
+      )
+      assert.deepStrictEqual(redirections.map((r) => r.id), ["r1", "r 2"])
+      // the fake records paths decoded
+      const paths = (yield* fake.calls).map((call) => call.path).filter((path) => path.startsWith("/email"))
+      assert.deepStrictEqual(paths, [
+        "/email/domain/example.com/redirection",
+        "/email/domain/example.com/redirection/r1",
+        "/email/domain/example.com/redirection/r 2"
+      ])
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("a missing path parameter fails with BadParameters, nothing sent", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.clearCalls
+      // what a caller without the types could write: the compiler refuses it
+      const untyped = FanOut.getAll as (path: string, options?: object) => Stream.Stream<unknown, OvhError.OvhError>
+      const error = yield* Effect.flip(Stream.runCollect(untyped("/email/domain/{domain}/redirection")))
+      assert.strictEqual(error._tag, "BadParameters")
+      assert.include(error.message, "domain")
+      assert.strictEqual((yield* fake.calls).length, 0)
     }).pipe(Effect.provide(TestLayer)))
 })

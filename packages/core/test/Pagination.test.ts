@@ -32,7 +32,7 @@ describe("Pagination", () => {
   it.effect("streams a 1,000-item v2 list completely, one request per page", () =>
     Effect.gen(function*() {
       const ids = yield* seedList(1000)
-      const items = yield* Stream.runCollect(Pagination.stream<{ id: string }>(LIST, { pageSize: 64 }))
+      const items = yield* Stream.runCollect(Pagination.stream(LIST, { pageSize: 64 }))
       assert.deepStrictEqual(items.map((item) => item.id), ids)
       assert.strictEqual((yield* listCalls).length, Math.ceil(1000 / 64))
     }).pipe(Effect.provide(TestLayer)))
@@ -59,7 +59,7 @@ describe("Pagination", () => {
   it.effect("taking 10 items of a 1,000-item list sends one request", () =>
     Effect.gen(function*() {
       const ids = yield* seedList(1000)
-      const first = yield* Stream.runCollect(Pagination.stream<{ id: string }>(LIST).pipe(Stream.take(10)))
+      const first = yield* Stream.runCollect(Pagination.stream(LIST).pipe(Stream.take(10)))
       assert.deepStrictEqual(first.map((item) => item.id), ids.slice(0, 10))
       assert.strictEqual((yield* listCalls).length, 1)
     }).pipe(Effect.provide(TestLayer)))
@@ -77,8 +77,8 @@ describe("Pagination", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const ids = yield* seedList(1000)
-      const seen: Array<Pagination.Page<{ id: string }>> = []
-      const error = yield* Pagination.pages<{ id: string }>(LIST, { pageSize: 100 }).pipe(
+      const seen: Array<Pagination.Page<{ readonly id?: string }>> = []
+      const error = yield* Pagination.pages(LIST, { pageSize: 100 }).pipe(
         Stream.runForEach((page) =>
           Effect.gen(function*() {
             seen.push(page)
@@ -90,7 +90,7 @@ describe("Pagination", () => {
       )
       assert.strictEqual(error._tag, "BadParameters")
       assert.strictEqual(seen.length, 2)
-      const rest = yield* Stream.runCollect(Pagination.stream<{ id: string }>(LIST, { pageSize: 100, cursor: seen[1]!.next }))
+      const rest = yield* Stream.runCollect(Pagination.stream(LIST, { pageSize: 100, cursor: seen[1]!.next }))
       assert.deepStrictEqual([...seen.flatMap((page) => page.items), ...rest].map((item) => item.id), ids)
     }).pipe(Effect.provide(TestLayer)))
 
@@ -100,7 +100,7 @@ describe("Pagination", () => {
       const ids = yield* seedList(1000)
       let pages = 0
       const fiber = yield* Effect.forkChild(
-        Pagination.pages<{ id: string }>(LIST, { pageSize: 100 }).pipe(
+        Pagination.pages(LIST, { pageSize: 100 }).pipe(
           Stream.tap(() => {
             pages++
             return pages === 2 ? fake.failNext(503) : Effect.void
@@ -159,7 +159,7 @@ describe("Pagination", () => {
       const ids = Array.from({ length: 40 }, (_, i) => `FR${1000 + i}`)
       yield* fake.seed("/me/bill", ids)
       yield* fake.clearCalls
-      assert.deepStrictEqual(yield* Stream.runCollect(Pagination.stream<string>("/me/bill", { pageSize: 5 })), ids)
+      assert.deepStrictEqual(yield* Stream.runCollect(Pagination.stream("/me/bill", { pageSize: 5 })), ids)
       assert.strictEqual((yield* fake.calls).filter((call) => call.path === "/me/bill").length, 1)
     }).pipe(Effect.provide(TestLayer)))
 
@@ -181,11 +181,26 @@ describe("Pagination", () => {
         Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))])),
         Layer.provide(FetchHttpClient.layer)
       )
-      const pages = yield* Stream.runCollect(Pagination.pages<{ id: string }>(LIST, { pageSize: 100 })).pipe(
+      const pages = yield* Stream.runCollect(Pagination.pages(LIST, { pageSize: 100 })).pipe(
         Effect.provide(client)
       )
       assert.deepStrictEqual(pages.flatMap((page) => page.items).map((item) => item.id), ids)
       assert.deepStrictEqual(pages.map((page) => page.total), [230, 230, 230])
       assert.strictEqual((yield* listCalls).length, 3)
     }).pipe(Effect.provide(FakeOvhServer.layer())))
+
+  it.effect("fills the path template from params: a list under a resource", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      yield* fake.seed("/email/domain", ["a b.example"])
+      yield* fake.seed("/email/domain/a b.example/redirection", ["r1", "r2"])
+      yield* fake.clearCalls
+      const ids = yield* Stream.runCollect(
+        Pagination.stream("/email/domain/{domain}/redirection", { params: { domain: "a b.example" } })
+      )
+      assert.deepStrictEqual(ids, ["r1", "r2"])
+      // the fake records paths decoded
+      const calls = (yield* fake.calls).filter((call) => call.path.startsWith("/email"))
+      assert.deepStrictEqual(calls.map((call) => call.path), ["/email/domain/a b.example/redirection"])
+    }).pipe(Effect.provide(TestLayer)))
 })
