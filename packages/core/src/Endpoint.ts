@@ -33,7 +33,10 @@ export type Name = keyof typeof endpoints
 /** The valid endpoint names, in table order. */
 export const names: ReadonlyArray<Name> = Object.keys(endpoints) as Array<Name>
 
-/** The endpoint is neither a known name nor a usable base URL. */
+/**
+ * The endpoint is neither a known name nor a usable base URL. `endpoint` is the value as
+ * {@link shown}: a password, query or fragment of a URL never appears in it.
+ */
 export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>()("InvalidEndpoint", {
   endpoint: Schema.String,
   reason: Schema.String
@@ -42,6 +45,30 @@ export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>()("Inva
     return `Invalid endpoint "${this.endpoint}": ${this.reason}`
   }
 }
+
+const NAME_LIKE = /^[A-Za-z0-9._-]{1,24}$/
+
+/**
+ * An endpoint value as diagnostics may quote it: a URL keeps its scheme, host and path, with any
+ * user and password replaced by `***` and any query or fragment cut to `?…`; a value that looks
+ * like an endpoint name (short, no spaces) is kept; anything else, such as a secret given there by
+ * mistake, is described by its length only.
+ */
+export const shown = (endpoint: string): string => {
+  const length = `<a value of ${endpoint.length} characters>`
+  if (!endpoint.includes("://")) return NAME_LIKE.test(endpoint) ? endpoint : length
+  let url: URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    // not a URL: whatever it holds may be a credential, so it is not repeated
+    return length
+  }
+  const userinfo = url.username !== "" || url.password !== "" ? "***@" : ""
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${url.search !== "" || url.hash !== "" ? "?…" : ""}`
+}
+
+const invalid = (endpoint: string, reason: string) => Effect.fail(new InvalidEndpoint({ endpoint: shown(endpoint), reason }))
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
@@ -65,23 +92,19 @@ export const resolve = (endpoint: string): Effect.Effect<Resolved, InvalidEndpoi
     return Effect.succeed({ name: endpoint, url: def.url, oauth2TokenUrl: def.oauth2TokenUrl })
   }
   if (!endpoint.includes("://")) {
-    return Effect.fail(
-      new InvalidEndpoint({ endpoint, reason: `unknown name; valid names are ${names.join(", ")}, or an https URL` })
-    )
+    return invalid(endpoint, `unknown name; valid names are ${names.join(", ")}, or an https URL`)
   }
   let url: URL
   try {
     url = new URL(endpoint)
   } catch {
-    return Effect.fail(new InvalidEndpoint({ endpoint, reason: "not a valid URL" }))
+    return invalid(endpoint, "not a valid URL")
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
-    return Effect.fail(
-      new InvalidEndpoint({ endpoint, reason: "only https URLs are allowed (plain http only on a loopback host)" })
-    )
+    return invalid(endpoint, "only https URLs are allowed (plain http only on a loopback host)")
   }
   if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    return Effect.fail(new InvalidEndpoint({ endpoint, reason: "a base URL takes no query, fragment or credentials" }))
+    return invalid(endpoint, "a base URL takes no query, fragment or credentials")
   }
   const base = url.href.replace(/\/+$/, "")
   return Effect.succeed({ name: endpoint, url: base, oauth2TokenUrl: undefined })

@@ -1,8 +1,9 @@
 /**
- * Where an OVHcloud client's settings come from, merged key by key by precedence:
- * values in code > environment (`OVH_*`) > an explicitly named config file > `./ovh.conf` >
- * `~/.ovh.conf` > `/etc/ovh.conf`, as python-ovh does. File discovery lives in
- * `@effect-ovh/node`; this module only knows sources as `ConfigProvider`s.
+ * Where an OVHcloud client's settings come from, merged key by key by precedence: values in code >
+ * `OVH_*` variables, read through Effect's `ConfigProvider` > python-ovh's `ovh.conf` files. File
+ * discovery lives in `@effect-ovh/node`; this module knows sources as `ConfigProvider`s, the
+ * `Config` description of the settings, and the rules every value goes through, whichever source
+ * gave it.
  *
  * @since 0.1.0
  */
@@ -14,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.ts"
 
@@ -50,7 +52,7 @@ export interface Settings {
   readonly timeout: Duration.Duration
 }
 
-/** Values given in code; they win over every other source. */
+/** Values given in code; they win over every other source. An empty string counts as not given. */
 export interface Options {
   readonly endpoint?: string | undefined
   readonly applicationKey?: string | undefined
@@ -61,6 +63,7 @@ export interface Options {
   readonly accessToken?: string | Redacted.Redacted<string> | undefined
   /** OAuth2 token URL, for custom endpoints (named ones know theirs). */
   readonly oauth2TokenUrl?: string | undefined
+  /** A `Duration` input: a number is milliseconds, as everywhere in Effect; a string is seconds or `"30 seconds"`. */
   readonly timeout?: Duration.Input | undefined
 }
 
@@ -80,21 +83,32 @@ export const keys = [
 /** A setting name. */
 export type Key = typeof keys[number]
 
+/** The settings whose values are secrets: read as `Redacted`, never quoted. */
+export const secretKeys: ReadonlySet<Key> = new Set(["application_secret", "consumer_key", "client_secret", "access_token"])
+
 /** The environment variable of a setting: `OVH_` + its name in upper case. */
 export const envName = (key: Key): string => "OVH_" + key.toUpperCase()
 
+/** The option of a setting in code: its name in camelCase (`application_key` -> `applicationKey`). */
+export const optionName = (key: Key): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
 /**
- * One place settings come from. A `flat` source holds `OVH_*` names (code, environment); an `ini`
- * source holds python-ovh's layout: `[default] endpoint=`, then the keys in a section named after
- * the endpoint.
+ * One place settings come from. Its provider answers two kinds of path: `[OVH_ENDPOINT]`, and
+ * `[section, OVH_<KEY>]` for every other setting, `section` being the endpoint in use. A flat
+ * source (code, variables) ignores the section, as python-ovh does for the environment; an ini
+ * source reads `[default] endpoint` and then the keys of the section named after the endpoint.
  */
 export interface Source {
+  /** Where this source is, for diagnostics: `code`, `environment`, a list of files. */
   readonly label: string
-  readonly kind: "flat" | "ini"
+  /** How a setting is named in this source, for diagnostics: `code option applicationKey`, `environment variable OVH_APPLICATION_KEY`... */
+  readonly describe: (key: Key, section: string | undefined) => string
   readonly provider: ConfigProvider.ConfigProvider
+  /** The section names of an ini source, for hints when none matches the endpoint. */
+  readonly sections?: ReadonlyArray<string> | undefined
 }
 
-/** The configuration is missing, half given, contradictory or malformed. */
+/** The configuration is missing, half given, contradictory or malformed. Its text names keys and places, never values. */
 export class OvhConfigError extends Schema.TaggedError<OvhConfigError>()("OvhConfigError", {
   /** The setting at fault, when one is. */
   key: Schema.optionalKey(Schema.String),
@@ -108,7 +122,26 @@ export class OvhConfigError extends Schema.TaggedError<OvhConfigError>()("OvhCon
   }
 }
 
-/** A source holding values given in code. */
+const flat = (
+  label: string,
+  describe: (key: Key) => string,
+  provider: ConfigProvider.ConfigProvider
+): Source => ({
+  label,
+  describe,
+  // the section is for ini sources only: a flat source answers [section, OVH_X] as [OVH_X]
+  provider: provider.pipe(ConfigProvider.mapInput((path) => path.slice(-1)))
+})
+
+// A timeout in code is a Duration input; it travels as text so that it meets the same rules as
+// OVH_TIMEOUT (a value Duration cannot read stays as given, and is refused by `parseTimeout`).
+const timeoutText = (input: Duration.Input): string => {
+  if (typeof input === "string") return input
+  const duration = Duration.fromInput(input)
+  return Option.isSome(duration) ? `${Duration.toMillis(duration.value)} millis` : String(input)
+}
+
+/** A source holding values given in code; they are checked by the same rules as the other sources. */
 export const fromOptions = (options: Options, label = "code"): Source => {
   const record: Record<string, string> = {}
   const put = (key: Key, value: string | Redacted.Redacted<string> | undefined) => {
@@ -122,98 +155,198 @@ export const fromOptions = (options: Options, label = "code"): Source => {
   put("client_secret", options.clientSecret)
   put("access_token", options.accessToken)
   put("oauth2_token_url", options.oauth2TokenUrl)
-  if (options.timeout !== undefined) {
-    record[envName("timeout")] = `${Duration.toMillis(Duration.fromInputUnsafe(options.timeout))} millis`
-  }
-  return { label, kind: "flat", provider: ConfigProvider.fromUnknown(record) }
+  if (options.timeout !== undefined) record[envName("timeout")] = timeoutText(options.timeout)
+  return flat(label, (key) => `${label} option ${optionName(key)}`, ConfigProvider.fromUnknown(record))
 }
 
 /** A source reading `OVH_*` variables from an environment record (tests) or the process (default). */
-export const fromEnv = (env?: Record<string, string | undefined>): Source => ({
-  label: "environment",
-  kind: "flat",
-  provider: env === undefined ? ConfigProvider.fromEnv() : ConfigProvider.fromEnvRecord(env)
-})
-
-/** A source reading an ini document already parsed into `{ section: { key: value } }`. */
-export const fromIni = (label: string, sections: Record<string, Record<string, string>>): Source => ({
-  label,
-  kind: "ini",
-  provider: ConfigProvider.fromUnknown(sections)
-})
-
-interface Found {
-  readonly value: string
-  readonly label: string
-}
-
-const describeLookup = (source: Source, key: Key, section: string | undefined): string =>
-  source.kind === "flat"
-    ? `${source.label} (${envName(key)})`
-    : `${source.label} [${key === "endpoint" ? "default" : section ?? "<endpoint>"}] ${key}`
-
-const lookup = (
-  sources: ReadonlyArray<Source>,
-  key: Key,
-  section: string | undefined
-): Effect.Effect<{ readonly found: Found | undefined; readonly lookedAt: Array<string> }, OvhConfigError> =>
-  Effect.gen(function*() {
-    const lookedAt: Array<string> = []
-    for (const source of sources) {
-      if (source.kind === "ini" && key !== "endpoint" && section === undefined) continue
-      lookedAt.push(describeLookup(source, key, section))
-      const config = source.kind === "flat"
-        ? Config.String(envName(key))
-        : Config.String(key).pipe(Config.nested(key === "endpoint" ? "default" : section!))
-      const value = yield* Config.option(config).parse(source.provider).pipe(
-        Effect.mapError((error) =>
-          new OvhConfigError({ key, reason: `cannot read ${key} from ${source.label}: ${error.message}`, lookedAt })
-        )
-      )
-      if (Option.isSome(value) && value.value !== "") {
-        return { found: { value: value.value, label: source.label }, lookedAt }
-      }
-    }
-    return { found: undefined, lookedAt }
-  })
+export const fromEnv = (env?: Record<string, string | undefined>): Source =>
+  flat(
+    "environment",
+    (key) => `environment variable ${envName(key)}`,
+    env === undefined ? ConfigProvider.fromEnv() : ConfigProvider.fromEnvRecord(env)
+  )
 
 /**
- * Resolves settings from `sources`, highest precedence first, merged key by key. The keys other
- * than `endpoint` are read from flat sources and from the ini section named after the endpoint.
+ * A source reading `OVH_*` keys through a `ConfigProvider`: the current one in `layer`, which is
+ * the process environment unless the program provides another (`ConfigProvider.layer(...)`).
  */
-export const resolve = (sources: ReadonlyArray<Source>): Effect.Effect<Settings, OvhConfigError | Endpoint.InvalidEndpoint> =>
-  Effect.gen(function*() {
-    const endpointLookup = yield* lookup(sources, "endpoint", undefined)
-    if (endpointLookup.found === undefined) {
-      return yield* new OvhConfigError({
-        key: "endpoint",
-        reason: `missing endpoint: set one of ${Endpoint.names.join(", ")} or a base URL`,
-        lookedAt: endpointLookup.lookedAt
-      })
-    }
-    const endpoint = yield* Endpoint.resolve(endpointLookup.found.value)
-    const section = endpointLookup.found.value
-    const found = new Map<Key, string>()
-    const places = new Map<Key, Array<string>>()
-    for (const key of keys) {
-      if (key === "endpoint") continue
-      const result = yield* lookup(sources, key, section)
-      places.set(key, result.lookedAt)
-      if (result.found !== undefined) found.set(key, result.found.value)
-    }
-    const has = (key: Key) => found.has(key)
-    const secret = (key: Key) => Redacted.make(found.get(key)!, { label: key })
-    const missing = (given: Key, absent: Key, reason: string) =>
-      new OvhConfigError({ key: absent, reason: `${given} is set but ${absent} is missing: ${reason}`, lookedAt: places.get(absent) ?? [] })
+export const fromProvider = (provider: ConfigProvider.ConfigProvider, label = "ConfigProvider"): Source =>
+  flat(label, (key) => `${label} key ${envName(key)}`, provider)
 
-    let timeout = Duration.seconds(180)
-    if (has("timeout")) {
-      const raw = found.get("timeout")!
-      const parsed = /^\d+(\.\d+)?$/.test(raw) ? Duration.fromInput(`${Number(raw) * 1000} millis`) : Duration.fromInput(raw as Duration.Input)
-      if (Option.isNone(parsed) || Duration.isZero(parsed.value) || !Duration.isFinite(parsed.value)) {
-        return yield* new OvhConfigError({ key: "timeout", reason: `invalid timeout "${raw}": use seconds or a duration such as "30 seconds"`, lookedAt: places.get("timeout") ?? [] })
+/**
+ * An ini document parsed as configparser reads it: `{ section: { key: value } }`, option names
+ * in lower case, the `[DEFAULT]` section under `DEFAULT`.
+ */
+export type Sections = Record<string, Record<string, string>>
+
+/** configparser's name of the section whose values every section inherits. */
+export const DEFAULT_SECTION = "DEFAULT"
+
+const nonEmpty = (value: string | undefined): string | undefined => value === undefined || value === "" ? undefined : value
+
+/**
+ * configparser's `get(section, option)`: the section's own value, else `[DEFAULT]`'s, but only when
+ * the section exists (or is `DEFAULT` itself); section names are matched exactly. An empty value
+ * counts as absent (see `docs/configuration.md`, "Empty values").
+ */
+export const iniGet = (sections: Sections, section: string, key: Key): string | undefined => {
+  const defaults = sections[DEFAULT_SECTION]
+  if (section === DEFAULT_SECTION) return nonEmpty(defaults?.[key])
+  if (!Object.hasOwn(sections, section)) return undefined
+  return nonEmpty(sections[section]![key]) ?? nonEmpty(defaults?.[key])
+}
+
+const isKey = (name: string): name is Key => (keys as ReadonlyArray<string>).includes(name)
+
+/**
+ * A source reading python-ovh's layout from an ini document already parsed: `endpoint` from
+ * section `default` (as python-ovh's `config.get("default", "endpoint")`), every other key from
+ * the section named after the endpoint.
+ */
+export const fromIni = (label: string, sections: Sections): Source => ({
+  label,
+  describe: (key, section) => `${label} [${key === "endpoint" ? "default" : section ?? "<endpoint>"}] ${key}`,
+  sections: Object.keys(sections),
+  provider: ConfigProvider.make((path) => {
+    const name = path[path.length - 1]
+    const key = typeof name === "string" && name.startsWith("OVH_") ? name.slice(4).toLowerCase() : undefined
+    if (key === undefined || !isKey(key)) return Effect.succeed(undefined)
+    const section = key === "endpoint" ? "default" : path.length === 2 ? String(path[0]) : undefined
+    const value = section === undefined ? undefined : iniGet(sections, section, key)
+    return Effect.succeed(value === undefined ? undefined : ConfigProvider.makeValue(value))
+  })
+})
+
+const valueOf = (node: ConfigProvider.Node | undefined): string | undefined =>
+  node === undefined ? undefined : nonEmpty(node._tag === "Value" ? node.value : node.value)
+
+/**
+ * One `ConfigProvider` over `sources`, highest precedence first: a path is answered by the first
+ * source that holds a non-empty value for it.
+ */
+export const layered = (sources: ReadonlyArray<Source>): ConfigProvider.ConfigProvider =>
+  ConfigProvider.make((path) =>
+    Effect.gen(function*() {
+      for (const source of sources) {
+        const value = valueOf(yield* source.provider.load(path))
+        if (value !== undefined) return ConfigProvider.makeValue(value)
       }
-      timeout = parsed.value
+      return undefined
+    })
+  )
+
+/** The raw settings, as read from a provider before they are checked: every key optional, secrets `Redacted`. */
+export type Values = { readonly [K in Key]: Option.Option<K extends "application_secret" | "consumer_key" | "client_secret" | "access_token" ? Redacted.Redacted<string> : string> }
+
+const setting = (key: Key): Config.Config<Option.Option<string>> =>
+  Config.option(Config.String(envName(key))).pipe(Config.map(Option.filter((value) => value !== "")))
+
+const secret = (key: Key): Config.Config<Option.Option<Redacted.Redacted<string>>> =>
+  setting(key).pipe(Config.map(Option.map((value) => Redacted.make(value, { label: key }))))
+
+/**
+ * The `Config` description of the settings: `OVH_ENDPOINT` first, then every other `OVH_*` key
+ * under the endpoint (the section an ini source reads; flat sources ignore it). No check happens
+ * here; `resolve` applies the rules.
+ */
+export const config: Config.Config<Values> = Config.flatMap(setting("endpoint"), (endpoint) => {
+  const rest = Config.all({
+    application_key: setting("application_key"),
+    application_secret: secret("application_secret"),
+    consumer_key: secret("consumer_key"),
+    client_id: setting("client_id"),
+    client_secret: secret("client_secret"),
+    access_token: secret("access_token"),
+    oauth2_token_url: setting("oauth2_token_url"),
+    timeout: setting("timeout")
+  })
+  return (Option.isSome(endpoint) ? rest.pipe(Config.nested(endpoint.value)) : rest).pipe(
+    Config.map((values): Values => ({ endpoint, ...values }))
+  )
+})
+
+const DEFAULT_TIMEOUT = Duration.seconds(180)
+
+/**
+ * The rule for a timeout read as text (`OVH_TIMEOUT`, `ovh.conf`, code): a bare number is seconds
+ * (python-ovh's unit), anything else a `Duration` such as `"30 seconds"`; it must be finite and
+ * greater than zero. The reason, when refused, never repeats the value.
+ */
+export const parseTimeout = (text: string): Result.Result<Duration.Duration, string> => {
+  const parsed = /^\d+(\.\d+)?$/.test(text)
+    ? Duration.fromInput(`${Number(text) * 1000} millis`)
+    : Duration.fromInput(text as Duration.Input)
+  if (Option.isNone(parsed)) return Result.fail(`is neither a number of seconds nor a duration such as "30 seconds"`)
+  if (!Duration.isFinite(parsed.value)) return Result.fail("must be finite")
+  if (Duration.toMillis(parsed.value) <= 0) return Result.fail("must be greater than zero")
+  return Result.succeed(parsed.value)
+}
+
+/**
+ * The rule for a proxy URL given in code or in `HTTPS_PROXY`/`HTTP_PROXY`: an absolute `http`,
+ * `https`, `socks5` or `socks` URL with a host (undici's `ProxyAgent` takes these four). The error
+ * names `place`, never the value, which may hold the proxy's password.
+ */
+export const checkProxy = (value: string, place: string): Effect.Effect<string, OvhConfigError> => {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || url.host === "") {
+    return Effect.fail(new OvhConfigError({ key: "proxy", reason: `proxy is not an absolute URL such as "http://proxy.internal:3128"`, lookedAt: [place] }))
+  }
+  if (!["http:", "https:", "socks5:", "socks:"].includes(url.protocol)) {
+    return Effect.fail(new OvhConfigError({ key: "proxy", reason: `proxy URL scheme must be http, https, socks5 or socks`, lookedAt: [place] }))
+  }
+  return Effect.succeed(value)
+}
+
+/**
+ * Checks the raw values read from `sources` (which only serve to name the places looked at) and
+ * builds the settings. The rules are python-ovh's where it has them (`ovh/client.py`,
+ * `Client.__init__`): both halves of a key pair, one authentication method, OAuth2 only where the
+ * endpoint has a token URL; a consumer key next to OAuth2 credentials is ignored, as python-ovh
+ * ignores it.
+ */
+export const check = (
+  values: Values,
+  sources: ReadonlyArray<Source>
+): Effect.Effect<Settings, OvhConfigError | Endpoint.InvalidEndpoint> =>
+  Effect.gen(function*() {
+    const section = Option.getOrUndefined(values.endpoint)
+    const places = (key: Key) => sources.map((source) => source.describe(key, section))
+    const fail = (key: Key | undefined, reason: string, lookedAt: ReadonlyArray<string> = key === undefined ? [] : places(key)) =>
+      new OvhConfigError({ ...(key !== undefined ? { key } : {}), reason, lookedAt })
+
+    const text = (key: Key): string | undefined => {
+      const value: string | Redacted.Redacted<string> | undefined = Option.getOrUndefined<string | Redacted.Redacted<string>>(values[key])
+      return Redacted.isRedacted(value) ? Redacted.value(value) : value
+    }
+    // an indented line in ovh.conf continues the value above it (configparser), so a value can span
+    // lines; python-ovh would send it as is and fail on the wire, this refuses it before
+    for (const key of keys) {
+      if (/[\r\n\0]/.test(text(key) ?? "")) {
+        return yield* fail(key, `${key} holds a line break or a NUL character (in ovh.conf, an indented line continues the value above it)`)
+      }
+    }
+
+    if (section === undefined) {
+      return yield* fail("endpoint", `missing endpoint: set one of ${Endpoint.names.join(", ")} or a base URL`)
+    }
+    const endpoint = yield* Endpoint.resolve(section)
+    const has = (key: Key) => text(key) !== undefined
+    const missing = (given: Key, absent: Key, reason: string) =>
+      fail(absent, `${given} is set but ${absent} is missing: ${reason}`)
+
+    let timeout = DEFAULT_TIMEOUT
+    const timeoutText = text("timeout")
+    if (timeoutText !== undefined) {
+      const parsed = parseTimeout(timeoutText)
+      if (Result.isFailure(parsed)) return yield* fail("timeout", `invalid timeout: it ${parsed.failure}`)
+      timeout = parsed.success
     }
 
     if (has("client_id") !== has("client_secret")) {
@@ -232,53 +365,73 @@ export const resolve = (sources: ReadonlyArray<Source>): Effect.Effect<Settings,
       has("access_token") ? "access_token" : undefined
     ].filter((k): k is string => k !== undefined)
     if (kinds.length > 1) {
-      return yield* new OvhConfigError({
-        reason: `several authentication methods are configured (${kinds.join(" and ")}); keep exactly one`,
-        lookedAt: []
-      })
+      return yield* fail(undefined, `several authentication methods are configured (${kinds.join(" and ")}); keep exactly one`)
     }
-    if (has("consumer_key") && !has("application_key")) {
-      return yield* missing("consumer_key", "application_key", "a consumer key belongs to an application key")
-    }
+    const secretOf = (key: Key) => Redacted.make(text(key)!, { label: key })
     if (has("application_key")) {
       return {
         endpoint,
         timeout,
         auth: {
           _tag: "ApplicationKey",
-          applicationKey: found.get("application_key")!,
-          applicationSecret: secret("application_secret"),
-          consumerKey: has("consumer_key") ? Option.some(secret("consumer_key")) : Option.none()
+          applicationKey: text("application_key")!,
+          applicationSecret: secretOf("application_secret"),
+          consumerKey: has("consumer_key") ? Option.some(secretOf("consumer_key")) : Option.none()
         }
       } satisfies Settings
     }
     if (has("client_id")) {
-      const tokenUrl = found.get("oauth2_token_url") ?? endpoint.oauth2TokenUrl
+      const tokenUrl = text("oauth2_token_url") ?? endpoint.oauth2TokenUrl
       if (tokenUrl === undefined) {
-        return yield* new OvhConfigError({
-          key: "client_id",
-          reason: Endpoint.isName(endpoint.name)
+        return yield* fail(
+          "client_id",
+          Endpoint.isName(endpoint.name)
             ? `OAuth2 is not available on endpoint ${endpoint.name} (only on ovh-eu, ovh-ca and ovh-us)`
             : `OAuth2 on a custom endpoint needs oauth2_token_url`,
-          lookedAt: places.get("oauth2_token_url") ?? []
-        })
+          places("oauth2_token_url")
+        )
       }
       return {
         endpoint,
         timeout,
-        auth: { _tag: "OAuth2", clientId: found.get("client_id")!, clientSecret: secret("client_secret"), tokenUrl }
+        auth: { _tag: "OAuth2", clientId: text("client_id")!, clientSecret: secretOf("client_secret"), tokenUrl }
       } satisfies Settings
     }
     if (has("access_token")) {
-      return { endpoint, timeout, auth: { _tag: "AccessToken", accessToken: secret("access_token") } } satisfies Settings
+      return { endpoint, timeout, auth: { _tag: "AccessToken", accessToken: secretOf("access_token") } } satisfies Settings
     }
-    return yield* new OvhConfigError({
-      key: "application_key",
-      reason: "missing authentication: give application_key and application_secret (plus consumer_key), " +
-        "or client_id and client_secret, or access_token",
-      lookedAt: [...(places.get("application_key") ?? []), ...(places.get("client_id") ?? [])]
-    })
+    if (has("consumer_key")) {
+      return yield* missing("consumer_key", "application_key", "a consumer key belongs to an application key")
+    }
+    // configparser matches section names exactly: `[ ovh-eu ]` or `[OVH-EU]` is another section
+    const near = sources.flatMap((source) => source.sections ?? []).filter((name) =>
+      name !== section && name.trim().toLowerCase() === section.toLowerCase()
+    )
+    const hint = near.length > 0
+      ? `; a file has the section ${near.map((name) => `"[${name}]"`).join(", ")}, but section names must match the endpoint exactly`
+      : ""
+    return yield* fail(
+      "application_key",
+      "missing authentication: give application_key and application_secret (plus consumer_key), " +
+        `or client_id and client_secret, or access_token${hint}`,
+      [...places("application_key"), ...places("client_id"), ...places("access_token")]
+    )
   })
+
+const unreadable = (error: Config.ConfigError) =>
+  new OvhConfigError({
+    // a provider's own failure (a secret store that cannot be reached) says why; any other
+    // failure is described without the data, which may be a secret
+    reason: `the configuration cannot be read${error.cause._tag === "SourceError" ? `: ${error.cause.message}` : ""}`,
+    lookedAt: []
+  })
+
+/**
+ * Resolves settings from `sources`, highest precedence first, merged key by key: `config` read
+ * through `layered(sources)`, then `check`.
+ */
+export const resolve = (sources: ReadonlyArray<Source>): Effect.Effect<Settings, OvhConfigError | Endpoint.InvalidEndpoint> =>
+  Effect.flatMap(Effect.mapError(config.parse(layered(sources)), unreadable), (values) => check(values, sources))
 
 /** The resolved settings of the client in scope. */
 export class OvhConfig extends Context.Service<OvhConfig, Settings>()("@effect-ovh/core/OvhConfig") {
@@ -287,9 +440,18 @@ export class OvhConfig extends Context.Service<OvhConfig, Settings>()("@effect-o
     sources: ReadonlyArray<Source>
   ): Layer.Layer<OvhConfig, OvhConfigError | Endpoint.InvalidEndpoint> => Layer.effect(OvhConfig, resolve(sources))
 
-  /** Settings from code, then the process environment (no files: see `@effect-ovh/node` for those). */
+  /**
+   * Settings from code, then `OVH_*` keys through the current `ConfigProvider` (the process
+   * environment unless the program provides another). No files: see `@effect-ovh/node` for those.
+   */
   static readonly layer = (
     options: Options = {}
   ): Layer.Layer<OvhConfig, OvhConfigError | Endpoint.InvalidEndpoint> =>
-    OvhConfig.layerSources([fromOptions(options), fromEnv()])
+    Layer.effect(
+      OvhConfig,
+      Effect.gen(function*() {
+        const provider = yield* ConfigProvider.ConfigProvider
+        return yield* resolve([fromOptions(options), fromProvider(provider)])
+      })
+    )
 }

@@ -79,8 +79,12 @@ describe("OvhConfig", () => {
       assert.strictEqual(error._tag, "OvhConfigError")
       if (error._tag !== "OvhConfigError") return
       assert.strictEqual(error.key, "endpoint")
-      assert.deepStrictEqual(error.lookedAt, ["code (OVH_ENDPOINT)", "environment (OVH_ENDPOINT)", "/etc/ovh.conf [default] endpoint"])
-      assert.include(error.message, "environment (OVH_ENDPOINT)")
+      assert.deepStrictEqual(error.lookedAt, [
+        "code option endpoint",
+        "environment variable OVH_ENDPOINT",
+        "/etc/ovh.conf [default] endpoint"
+      ])
+      assert.include(error.message, "environment variable OVH_ENDPOINT")
     }))
 
   it.effect("rejects a key without its secret, naming the missing one and where it looked", () =>
@@ -91,7 +95,10 @@ describe("OvhConfig", () => {
       assert.strictEqual(error._tag, "OvhConfigError")
       if (error._tag !== "OvhConfigError") return
       assert.strictEqual(error.key, "application_secret")
-      assert.deepStrictEqual(error.lookedAt, ["environment (OVH_APPLICATION_SECRET)", "~/.ovh.conf [ovh-eu] application_secret"])
+      assert.deepStrictEqual(error.lookedAt, [
+        "environment variable OVH_APPLICATION_SECRET",
+        "~/.ovh.conf [ovh-eu] application_secret"
+      ])
       const reverse = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_SECRET: "as" })))
       assert.strictEqual((reverse as OvhConfig.OvhConfigError).key, "application_key")
       const oauth = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_CLIENT_ID: "id" })))

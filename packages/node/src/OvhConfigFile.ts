@@ -1,18 +1,22 @@
 /**
- * python-ovh's `ovh.conf` files: parsing (strict, with the line of any error) and discovery of
- * `/etc/ovh.conf`, `~/.ovh.conf`, `./ovh.conf` and an explicitly named file.
+ * python-ovh's `ovh.conf` files, read as python-ovh 1.2.0 reads them (`ovh/config.py`: one
+ * `configparser.RawConfigParser` that reads `/etc/ovh.conf`, `~/.ovh.conf`, `./ovh.conf`, then the
+ * `config_file` argument, each later file overriding the earlier ones key by key), and the
+ * sources of a Node client around them: code > `OVH_*` through the current `ConfigProvider` > files.
  *
  * @since 0.1.0
  */
+import * as Endpoint from "@effect-ovh/core/Endpoint"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as ini from "ini"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 
-/** A config file exists but cannot be read or parsed. */
+/** A config file exists but cannot be read or parsed. Its text names the file, the line and keys, never a value. */
 export class OvhConfigFileError extends Schema.TaggedError<OvhConfigFileError>()("OvhConfigFileError", {
   path: Schema.String,
   line: Schema.optionalKey(Schema.Int),
@@ -23,61 +27,103 @@ export class OvhConfigFileError extends Schema.TaggedError<OvhConfigFileError>()
   }
 }
 
-/** Sections of a parsed file: `{ section: { key: value } }`. */
-export type Sections = Record<string, Record<string, string>>
+/** Sections of a parsed file: `{ section: { key: value } }`, `[DEFAULT]` under `DEFAULT`. */
+export type Sections = OvhConfig.Sections
 
-const SECTION = /^\[([^\]]*)\]\s*(?:[;#].*)?$/
-const ENTRY = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/
+// configparser's patterns (Lib/configparser.py, Python 3.11): a section header is `[` anything `]`
+// at the start of the stripped line, its name kept verbatim (so `[ ovh-eu ]` is " ovh-eu "); an
+// option is the shortest text before the first `=` or `:`, the rest after spaces is the value.
+const SECTION = /^\[(.+)\]/
+const OPTION = /^(.*?)\s*([=:])\s*(.*)$/
 
 /**
- * Parses an ini document with python's configparser rules for what counts as an error: every
- * non-blank, non-comment line is a `[section]` or a `key = value` inside a section. Section names
- * may contain dots (`[http://127.0.0.1:8080/1.0]`) and are kept whole.
+ * Parses an ini document with the rules of python's `configparser.RawConfigParser` (the defaults
+ * python-ovh uses): full-line comments start with `#` or `;` (a `;` after a value is part of it);
+ * option names are lower-cased (`optionxform`); a line indented deeper than its option continues
+ * its value (joined with a newline, blank lines inside kept, trailing ones dropped); `[DEFAULT]`
+ * gives values to every section; a section named twice in one file, an option twice in one
+ * section, an option before any section or a line that is neither are errors with their line.
+ * Unlike python, a UTF-8 byte-order mark is skipped (python refuses the first line then).
  */
 export const parse = (text: string, path: string): Effect.Effect<Sections, OvhConfigFileError> =>
   Effect.gen(function*() {
-    const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/)
-    const escaped: Array<string> = []
-    let inSection = false
+    const fail = (line: number, reason: string) => new OvhConfigFileError({ path, line, reason })
+    const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/)
+    const sections: Record<string, Record<string, Array<string>>> = {}
+    const seen = new Set<string>()
+    let current: { readonly name: string; readonly options: Record<string, Array<string>> } | undefined
+    let option: string | undefined
+    let indent = Number.MAX_SAFE_INTEGER
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim()
-      if (line === "" || line.startsWith("#") || line.startsWith(";")) {
-        escaped.push("")
+      const raw = lines[i]!
+      const value = raw.trim()
+      const comment = value.startsWith("#") || value.startsWith(";")
+      if (value === "" || comment) {
+        // an empty line inside a value is kept (empty_lines_in_values); a comment line is not
+        if (!comment && current !== undefined && option !== undefined) current.options[option]!.push("")
         continue
       }
-      const section = SECTION.exec(line)
-      if (section) {
-        const name = section[1]!.trim()
-        if (name === "") return yield* new OvhConfigFileError({ path, line: i + 1, reason: "empty section name" })
-        inSection = true
-        // the ini package nests sections at dots; escaped dots keep a URL-named section whole
-        escaped.push(`[${name.replace(/\\/g, "\\\\").replace(/\./g, "\\.")}]`)
+      const level = raw.search(/\S/)
+      if (current !== undefined && option !== undefined && level > indent) {
+        current.options[option]!.push(value)
         continue
       }
-      if (ENTRY.test(line)) {
-        if (!inSection) {
-          return yield* new OvhConfigFileError({ path, line: i + 1, reason: `"${line.slice(0, 40)}" comes before any [section] header` })
+      indent = level
+      const header = SECTION.exec(value)
+      if (header !== null) {
+        const name = header[1]!
+        // configparser's strict mode refuses a section twice in one file, except [DEFAULT]
+        if (name !== OvhConfig.DEFAULT_SECTION) {
+          if (seen.has(name)) return yield* fail(i + 1, `section "[${name}]" appears twice in this file`)
+          seen.add(name)
         }
-        const [, key, value] = ENTRY.exec(line)!
-        escaped.push(`${key}=${JSON.stringify(value!.trim())}`)
+        current = { name, options: sections[name] ??= {} }
+        option = undefined
         continue
       }
-      return yield* new OvhConfigFileError({
-        path,
-        line: i + 1,
-        reason: `expected "[section]" or "key = value", got "${line.slice(0, 40)}"`
-      })
+      const entry = OPTION.exec(value)
+      if (current === undefined) {
+        return yield* fail(
+          i + 1,
+          entry !== null && entry[1] !== ""
+            ? `option "${entry[1]!.toLowerCase()}" comes before any [section] header`
+            : `expected a [section] header first`
+        )
+      }
+      if (entry === null || entry[1] === "") {
+        return yield* fail(i + 1, `expected "[section]" or "key = value"${entry === null ? "" : " (the key is empty)"}`)
+      }
+      const key = entry[1]!.trimEnd().toLowerCase()
+      const id = `${current.name}\u0000${key}`
+      if (seen.has(id)) return yield* fail(i + 1, `option "${key}" appears twice in section "[${current.name}]"`)
+      seen.add(id)
+      current.options[key] = [entry[3]!.trim()]
+      option = key
     }
-    const parsed = ini.parse(escaped.join("\n")) as Record<string, unknown>
-    const sections: Sections = {}
-    for (const [name, body] of Object.entries(parsed)) {
-      if (body === null || typeof body !== "object") continue
-      const entries: Record<string, string> = {}
-      for (const [k, v] of Object.entries(body as Record<string, unknown>)) entries[k] = String(v)
-      sections[name] = entries
+    const out: Sections = {}
+    for (const [name, options] of Object.entries(sections)) {
+      const joined: Record<string, string> = {}
+      for (const [key, parts] of Object.entries(options)) joined[key] = parts.join("\n").trimEnd()
+      out[name] = joined
     }
-    return sections
+    return out
   })
+
+/**
+ * Merges parsed files in the order python-ovh's parser reads them, lowest precedence first:
+ * sections and their keys accumulate, a later file's value replaces an earlier one. An empty value
+ * replaces nothing (see `docs/configuration.md`, "Empty values"), though its section still exists.
+ */
+export const merge = (files: ReadonlyArray<Sections>): Sections => {
+  const out: Record<string, Record<string, string>> = {}
+  for (const file of files) {
+    for (const [name, options] of Object.entries(file)) {
+      const section = out[name] ??= {}
+      for (const [key, value] of Object.entries(options)) if (value !== "") section[key] = value
+    }
+  }
+  return out
+}
 
 /** The files python-ovh reads, highest precedence first: `./ovh.conf`, `~/.ovh.conf`, `/etc/ovh.conf`. */
 export const defaultPaths = (options: { readonly cwd?: string; readonly home?: string } = {}): ReadonlyArray<string> => [
@@ -86,44 +132,92 @@ export const defaultPaths = (options: { readonly cwd?: string; readonly home?: s
   "/etc/ovh.conf"
 ]
 
-const readIfPresent = (path: string, required: boolean) =>
+type Read = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "Skipped"; readonly why: string }
+
+// python's `RawConfigParser.read` skips a file it cannot open (any OSError), so a default file
+// that is absent, a directory or unreadable is skipped and shown as such; a file named in code
+// must be there (python would skip it silently, which hides a typo in the name).
+const readFile = (path: string, required: boolean): Effect.Effect<Read, OvhConfigFileError> =>
   Effect.tryPromise({
     try: () => Fs.readFile(path, "utf8"),
     catch: (error) => error as NodeJS.ErrnoException
   }).pipe(
-    Effect.map((text): string | undefined => text),
-    Effect.catch((error) =>
-      error.code === "ENOENT" && !required
-        ? Effect.succeed(undefined)
-        : Effect.fail(
-          new OvhConfigFileError({
-            path,
-            reason: error.code === "ENOENT" ? "file not found" : `cannot read: ${error.code ?? error.message}`
-          })
-        )
-    )
+    Effect.map((text): Read => ({ _tag: "Text", text })),
+    Effect.catch((error) => {
+      const why = error.code === "ENOENT" ? "absent" : `unreadable: ${error.code ?? "error"}`
+      return required
+        ? Effect.fail(new OvhConfigFileError({ path, reason: error.code === "ENOENT" ? "file not found" : `cannot read: ${error.code ?? "error"}` }))
+        : Effect.succeed<Read>({ _tag: "Skipped", why })
+    })
   )
 
-/**
- * The config sources of the given files, highest precedence first. A missing default file is
- * skipped; a missing explicitly named file is an error.
- */
-export const sources = (options: {
+/** Where to find `ovh.conf` files. */
+export interface FileOptions {
+  /** An `ovh.conf` that wins over the default ones (python-ovh's `config_file`); it must exist. */
   readonly configFile?: string | undefined
+  /** Replaces the default file list (`./ovh.conf`, `~/.ovh.conf`, `/etc/ovh.conf`), highest precedence first. */
   readonly paths?: ReadonlyArray<string> | undefined
-} = {}): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFileError> =>
+}
+
+/**
+ * The files as one config source: every file read and merged as python-ovh's parser does, the
+ * explicitly named file on top. Returned as a list (empty never: one source, labelled with every
+ * file and whether it was read).
+ */
+export const sources = (options: FileOptions = {}): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFileError> =>
   Effect.gen(function*() {
     const files: Array<{ readonly path: string; readonly required: boolean }> = []
     if (options.configFile !== undefined) files.push({ path: Path.resolve(options.configFile), required: true })
     for (const path of options.paths ?? defaultPaths()) files.push({ path, required: false })
-    const out: Array<OvhConfig.Source> = []
+    const parsed: Array<Sections> = []
+    const labels: Array<string> = []
     for (const file of files) {
-      const text = yield* readIfPresent(file.path, file.required)
-      if (text === undefined) {
-        out.push(OvhConfig.fromIni(`${file.path} (absent)`, {}))
+      const read = yield* readFile(file.path, file.required)
+      if (read._tag === "Skipped") {
+        labels.push(`${file.path} (${read.why})`)
         continue
       }
-      out.push(OvhConfig.fromIni(file.path, yield* parse(text, file.path)))
+      labels.push(file.path)
+      parsed.push(yield* parse(read.text, file.path))
     }
-    return out
+    // highest precedence first here; python reads lowest first and lets later files win
+    return [OvhConfig.fromIni(labels.join(", "), merge(parsed.reverse()))]
   })
+
+/** Settings in code, where `OVH_*` come from, and where the files are. */
+export interface ConfigOptions extends OvhConfig.Options {
+  /** An `ovh.conf` to read before the default ones (it must exist). */
+  readonly configFile?: string | undefined
+  /** Replaces the default file list (`./ovh.conf`, `~/.ovh.conf`, `/etc/ovh.conf`), highest precedence first. */
+  readonly configPaths?: ReadonlyArray<string> | undefined
+  /** An environment record to read `OVH_*` from, instead of the current `ConfigProvider`. */
+  readonly env?: Record<string, string | undefined> | undefined
+}
+
+/**
+ * The sources of a Node client, highest precedence first: code; `OVH_*` from `options.env` when
+ * given, else through the current `ConfigProvider` (the process environment unless the program
+ * provides another, e.g. `ConfigProvider.layer(...)`); then the files.
+ */
+export const configSources = (
+  options: ConfigOptions = {}
+): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFileError> =>
+  Effect.gen(function*() {
+    const variables = options.env !== undefined
+      ? OvhConfig.fromEnv(options.env)
+      : OvhConfig.fromProvider(yield* ConfigProvider.ConfigProvider)
+    const files = yield* sources({ configFile: options.configFile, paths: options.configPaths })
+    return [OvhConfig.fromOptions(options), variables, ...files]
+  })
+
+/** The settings of a Node client: `configSources` resolved and checked. */
+export const settings = (
+  options: ConfigOptions = {}
+): Effect.Effect<OvhConfig.Settings, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFileError> =>
+  Effect.flatMap(configSources(options), OvhConfig.resolve)
+
+/** `OvhConfig` from code, `OVH_*` through the current `ConfigProvider`, and files. */
+export const layerConfig = (
+  options: ConfigOptions = {}
+): Layer.Layer<OvhConfig.OvhConfig, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFileError> =>
+  Layer.effect(OvhConfig.OvhConfig, settings(options))

@@ -48,8 +48,8 @@ describe("OvhConfigFile", () => {
       const garbage = yield* Effect.flip(OvhConfigFile.parse("[default]\nendpoint=ovh-eu\n{not ini}\n", "/x/ovh.conf"))
       assert.strictEqual(garbage.line, 3)
       assert.include(garbage.message, "/x/ovh.conf:3")
-      const empty = yield* Effect.flip(OvhConfigFile.parse("[]\n", "f"))
-      assert.include(empty.reason, "empty section")
+      const empty = yield* Effect.flip(OvhConfigFile.parse("[default]\n[]\n", "f"))
+      assert.strictEqual(empty.line, 2)
     }))
 
   it.effect("discovers files by precedence: code > env > explicit file > ./ > ~/ > /etc", () =>
