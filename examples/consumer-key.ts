@@ -8,7 +8,7 @@
  */
 import { ConsumerKey, OvhClient } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Clock, Console, Duration, Effect, Option, Redacted, Schedule } from "effect"
+import { Console, Duration, Effect, Option, Redacted, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 
@@ -38,14 +38,11 @@ export const consumerKey = (options: Options) =>
     yield* Console.log(`access rules: ${options.request.accessRules.map((r) => `${r.method} ${r.path}`).join(", ")}`)
     yield* Console.log(`open this URL to validate the new consumer key:\n  ${pending.validationUrl}`)
 
-    // one countdown line per check while the key is pending
-    const start = yield* Clock.currentTimeMillis
-    const timeout = Duration.toMillis(options.timeout)
-    const left = Effect.map(Clock.currentTimeMillis, (now) => Math.max(0, Math.ceil((start + timeout - now) / 1000)))
-    yield* Effect.flatMap(left, countdown)
+    // one countdown line per check that finds the key still pending, the first check included
     yield* ConsumerKey.awaitValidation(pending, {
       timeout: options.timeout,
-      schedule: Schedule.spaced(options.interval).pipe(Schedule.tap(() => Effect.flatMap(left, countdown)))
+      schedule: Schedule.spaced(options.interval),
+      onPending: (progress) => countdown(Math.ceil(Duration.toMillis(progress.remaining) / 1000))
     })
     if (process.stdout.isTTY) yield* Console.log("")
     yield* Console.log("validated")
@@ -65,7 +62,8 @@ export const consumerKey = (options: Options) =>
     yield* Console.log("keep it like a password: put it in ovh.conf (consumer_key=) or OVH_CONSUMER_KEY")
   }).pipe(
     Effect.tapErrorTag("ValidationTimeout", () => Console.error("run the example again for a new key")),
-    Effect.tapErrorTag("ConsumerKeyRefused", () => Console.error("run the example again for a new key"))
+    Effect.tapErrorTag("ConsumerKeyRefused", () => Console.error("run the example again for a new key")),
+    Effect.tapErrorTag("ConsumerKeyExpired", () => Console.error("run the example again for a new key"))
   )
 
 const seconds = (name: string, fallback: number, description: string) =>

@@ -246,7 +246,7 @@ export const Application = Schema.Struct({
 /** An API application, as the API describes it. */
 export type Application = typeof Application.Type
 
-/** The user refused the key, or the API no longer accepts it (it answers `INVALID_CREDENTIAL` for both). */
+/** The credential was read back as refused: the user declined it at its validation URL. */
 export class ConsumerKeyRefused extends Schema.TaggedError<ConsumerKeyRefused>()("ConsumerKeyRefused", {
   detail: Schema.String
 }) {
@@ -255,7 +255,7 @@ export class ConsumerKeyRefused extends Schema.TaggedError<ConsumerKeyRefused>()
   }
 }
 
-/** The key expired before it was used. */
+/** The credential was read back as expired. */
 export class ConsumerKeyExpired extends Schema.TaggedError<ConsumerKeyExpired>()("ConsumerKeyExpired", {}) {
   override get message() {
     return "the consumer key has expired; request a new one"
@@ -265,11 +265,26 @@ export class ConsumerKeyExpired extends Schema.TaggedError<ConsumerKeyExpired>()
 /** Nobody validated the key before the deadline (or before the polling schedule ended). */
 export class ValidationTimeout extends Schema.TaggedError<ValidationTimeout>()("ValidationTimeout", {
   /** How long it waited, in milliseconds. */
-  waited: Schema.Number
+  waited: Schema.Number,
+  /** The API's last answer about the key (`INVALID_CREDENTIAL: This credential is not valid`), when it polled. */
+  lastAnswer: Schema.optionalKey(Schema.String)
 }) {
   override get message() {
-    return `the consumer key was not validated within ${Duration.format(Duration.millis(this.waited))}`
+    const waited = `the consumer key was not validated within ${Duration.format(Duration.millis(this.waited))}`
+    return this.lastAnswer === undefined ? waited : `${waited} (last answer: ${this.lastAnswer})`
   }
+}
+
+/** Where the wait stands after a poll that found the key still waiting for its validation. */
+export interface ValidationProgress {
+  /** Polls made so far, this one included (1 for the first). */
+  readonly attempt: number
+  /** Time since the wait began. */
+  readonly elapsed: Duration.Duration
+  /** Time left before the deadline. */
+  readonly remaining: Duration.Duration
+  /** What the API answered: `pendingValidation`, or the error code and message it sent for the key. */
+  readonly answer: string
 }
 
 /** Options of {@link awaitValidation}. */
@@ -278,15 +293,31 @@ export interface AwaitOptions {
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
   /** How long to wait at most. Default: 10 minutes. */
   readonly timeout?: Duration.Input | undefined
+  /** Runs after each poll that finds the key still pending, the first one included (a countdown, a log line). */
+  readonly onPending?: ((progress: ValidationProgress) => Effect.Effect<void>) | undefined
 }
 
-type Poll = { readonly _tag: "Pending" } | { readonly _tag: "Known"; readonly credential: Credential }
+type Poll =
+  | { readonly _tag: "Pending"; readonly answer: string }
+  | { readonly _tag: "Known"; readonly credential: Credential }
+
+const pendingAnswer = (error: OvhError.InvalidCredential | OvhError.NotCredential): Poll => ({
+  _tag: "Pending",
+  answer: `${error.errorCode ?? `HTTP ${error.status}`}: ${error.message}`
+})
 
 /**
- * Waits until the user validates `key`: polls `GET /auth/currentCredential`, signed with that key,
- * on `schedule` until it is validated (the credential is returned), refused (`ConsumerKeyRefused`),
- * expired (`ConsumerKeyExpired`) or the deadline passes (`ValidationTimeout`). While the key is
- * pending the API answers `NOT_CREDENTIAL` or a credential in `pendingValidation`: both mean "ask again".
+ * Waits until the user validates `key`: polls `GET /auth/currentCredential`, signed with that key, on
+ * `schedule` until the credential reads back `validated` (it is returned), `refused` (`ConsumerKeyRefused`)
+ * or `expired` (`ConsumerKeyExpired`), or the deadline passes (`ValidationTimeout`).
+ *
+ * A key waiting for its validation is refused on every route, `/auth/currentCredential` included, with
+ * `403 INVALID_CREDENTIAL "This credential is not valid"`: a key used right after it was requested gets
+ * exactly that (Fotolia/ovh-rest#5, ovh/php-ovh#56), and the one client that polls for validation,
+ * `@ovh-api/api` (`waitForCertValidation` in code/api/src/helper.ts), keeps polling through such errors
+ * until the status reads `validated`. So `INVALID_CREDENTIAL`, `NOT_CREDENTIAL` (python-ovh's name for a key
+ * not validated yet) and a credential in `pendingValidation` all mean "ask again": a refused key looks the
+ * same from outside, and only an answer that reads the credential back as refused or expired ends the wait early.
  */
 export const awaitValidation = Effect.fn("ConsumerKey.awaitValidation")(function*(
   key: PendingConsumerKey | Redacted.Redacted<string>,
@@ -295,15 +326,42 @@ export const awaitValidation = Effect.fn("ConsumerKey.awaitValidation")(function
   const consumerKey = Redacted.isRedacted(key) ? key : key.consumerKey
   const client = yield* Effect.flatMap(OvhClient.OvhClient, (c) => c.withConsumerKey(consumerKey))
   const timeout = Duration.fromInputUnsafe(options?.timeout ?? Duration.minutes(10))
+  const onPending = options?.onPending
   const startedAt = yield* Clock.currentTimeMillis
-  const timedOut = Effect.flatMap(Clock.currentTimeMillis, (now) => new ValidationTimeout({ waited: now - startedAt }))
-  const poll: Effect.Effect<Poll, OvhError.OvhError | ConsumerKeyRefused> = client.get("/auth/currentCredential").pipe(
+  let attempt = 0
+  let lastAnswer: string | undefined
+  const timedOut = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    new ValidationTimeout({
+      waited: now - startedAt,
+      ...(lastAnswer !== undefined ? { lastAnswer } : {})
+    }))
+  const report = (answer: string) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      lastAnswer = answer
+      if (onPending === undefined) return Effect.void
+      const elapsed = Math.max(0, now - startedAt)
+      return onPending({
+        attempt,
+        elapsed: Duration.millis(elapsed),
+        remaining: Duration.millis(Math.max(0, Duration.toMillis(timeout) - elapsed)),
+        answer
+      })
+    })
+  const poll: Effect.Effect<Poll, OvhError.OvhError> = Effect.suspend(() => {
+    attempt++
+    return client.get("/auth/currentCredential")
+  }).pipe(
     Effect.flatMap(decodeAs(Credential, "GET", "/auth/currentCredential")),
     Effect.map((credential): Poll =>
-      credential.status === "pendingValidation" ? { _tag: "Pending" } : { _tag: "Known", credential }
+      credential.status === "pendingValidation"
+        ? { _tag: "Pending", answer: "pendingValidation" }
+        : { _tag: "Known", credential }
     ),
-    Effect.catchTag("NotCredential", () => Effect.succeed<Poll>({ _tag: "Pending" })),
-    Effect.catchTag("InvalidCredential", (error) => Effect.fail(new ConsumerKeyRefused({ detail: error.message })))
+    Effect.catchTags({
+      InvalidCredential: (error) => Effect.succeed(pendingAnswer(error)),
+      NotCredential: (error) => Effect.succeed(pendingAnswer(error))
+    }),
+    Effect.tap((p) => p._tag === "Pending" ? report(p.answer) : Effect.void)
   )
   const last = yield* Effect.repeat(poll, {
     schedule: options?.schedule ?? Schedule.spaced("2 seconds"),
@@ -312,7 +370,7 @@ export const awaitValidation = Effect.fn("ConsumerKey.awaitValidation")(function
   if (last._tag === "Pending") return yield* timedOut
   switch (last.credential.status) {
     case "refused":
-      return yield* new ConsumerKeyRefused({ detail: "the user refused it" })
+      return yield* new ConsumerKeyRefused({ detail: "the credential reads back as refused" })
     case "expired":
       return yield* new ConsumerKeyExpired()
     default:

@@ -5,7 +5,7 @@ import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, Redacted, Schedule } from "effect"
+import { Duration, Effect, Fiber, Layer, Option, Redacted, Schedule } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
@@ -135,28 +135,101 @@ describe("ConsumerKey", () => {
       assert.strictEqual((yield* fake.calls).filter((c) => c.path === "/auth/time").length, 1)
     }).pipe(Effect.provide(ApplicationOnly)))
 
-  it.effect("a refused key is ConsumerKeyRefused", () =>
+  it.effect("waits through INVALID_CREDENTIAL, what the API answers a pending key, reporting each poll", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
       yield* learnTime
-      const waiting = yield* Effect.forkChild(Effect.flip(ConsumerKey.awaitValidation(pending)))
-      yield* TestClock.adjust("3 seconds")
+      // the fake answers a pending key as the API does, on /auth/currentCredential too
+      const answer = yield* Effect.flip(
+        Effect.flatMap(OvhClient.OvhClient, (c) => c.get("/auth/currentCredential")).pipe(
+          ConsumerKey.provide(pending.consumerKey)
+        )
+      )
+      assert.strictEqual(answer._tag, "InvalidCredential")
+      const progress: Array<ConsumerKey.ValidationProgress> = []
+      const waiting = yield* Effect.forkChild(ConsumerKey.awaitValidation(pending, {
+        timeout: "1 minute",
+        onPending: (p) => Effect.sync(() => progress.push(p))
+      }))
+      yield* TestClock.adjust("4 seconds")
+      assert.isUndefined(waiting.pollUnsafe())
+      yield* fake.validateConsumerKey(pending.consumerKey)
+      yield* TestClock.adjust("2 seconds")
+      assert.strictEqual((yield* Fiber.join(waiting)).status, "validated")
+      // polls at 0, 2 and 4 s found it pending, the one at 6 s validated: one report per pending poll, none twice
+      assert.deepStrictEqual(progress.map((p) => p.attempt), [1, 2, 3])
+      assert.deepStrictEqual(progress.map((p) => Duration.toSeconds(p.remaining)), [60, 58, 56])
+      assert.deepStrictEqual(progress.map((p) => Duration.toSeconds(p.elapsed)), [0, 2, 4])
+      assert.deepStrictEqual([...new Set(progress.map((p) => p.answer))], ["INVALID_CREDENTIAL: This credential is not valid"])
+      assert.strictEqual(polls(yield* fake.calls).length, 5) // the check above, then four polls
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("waits through NOT_CREDENTIAL and a credential in pendingValidation too", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      // answers scripted ahead of the fake's own (faults come before authentication)
+      const route = { method: "GET", path: "/auth/currentCredential" }
+      yield* fake.failRoute(route, FakeOvhApi.Fault.status(403, {
+        body: JSON.stringify({ errorCode: "NOT_CREDENTIAL", httpCode: "403 Forbidden", message: "This credential does not exist" })
+      }), 1)
+      yield* fake.failRoute(route, FakeOvhApi.Fault.status(200, {
+        body: JSON.stringify({ credentialId: 1, applicationId: 1, status: "pendingValidation", rules: [] })
+      }), 1)
+      yield* learnTime
+      const seen: Array<string> = []
+      const waiting = yield* Effect.forkChild(ConsumerKey.awaitValidation(pending, {
+        onPending: (p) => Effect.sync(() => seen.push(p.answer))
+      }))
+      yield* TestClock.adjust("4 seconds")
+      yield* fake.validateConsumerKey(pending.consumerKey)
+      yield* TestClock.adjust("2 seconds")
+      assert.strictEqual((yield* Fiber.join(waiting)).status, "validated")
+      assert.deepStrictEqual(seen, [
+        "NOT_CREDENTIAL: This credential does not exist",
+        "pendingValidation",
+        "INVALID_CREDENTIAL: This credential is not valid"
+      ])
+    }).pipe(Effect.provide(ApplicationOnly)))
+
+  it.effect("a refused key looks pending from outside: the wait ends at its deadline, naming the last answer", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
+      yield* learnTime
+      const waiting = yield* Effect.forkChild(Effect.flip(ConsumerKey.awaitValidation(pending, { timeout: "10 seconds" })))
       yield* fake.refuseConsumerKey(pending.consumerKey)
-      yield* TestClock.adjust("3 seconds")
+      yield* TestClock.adjust("11 seconds")
       const error = yield* Fiber.join(waiting)
-      assert.strictEqual(error._tag, "ConsumerKeyRefused")
+      assert.strictEqual(error._tag, "ValidationTimeout")
+      if (error._tag === "ValidationTimeout") {
+        assert.strictEqual(error.lastAnswer, "INVALID_CREDENTIAL: This credential is not valid")
+        assert.strictEqual(
+          error.message,
+          "the consumer key was not validated within 10s (last answer: INVALID_CREDENTIAL: This credential is not valid)"
+        )
+      }
       assert.notInclude(inspect(error), Redacted.value(pending.consumerKey))
     }).pipe(Effect.provide(ApplicationOnly)))
 
-  it.effect("a key reported expired is ConsumerKeyExpired", () =>
+  it.effect("a credential read back as refused or expired ends the wait at once", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      yield* fake.route({ method: "GET", path: "/auth/currentCredential" }, (request) =>
-        Effect.map(request.next, (reply) => ({ ...reply, body: { ...(reply.body as object), status: "expired" } })))
+      const readBack = (status: string) =>
+        fake.failRoute(
+          { method: "GET", path: "/auth/currentCredential" },
+          FakeOvhApi.Fault.status(200, { body: JSON.stringify({ credentialId: 1, applicationId: 1, status, rules: [] }) }),
+          1
+        )
+      yield* readBack("refused")
+      yield* readBack("expired")
       const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
-      const error = yield* Effect.flip(ConsumerKey.awaitValidation(pending.consumerKey))
-      assert.strictEqual(error._tag, "ConsumerKeyExpired")
+      const refused = yield* Effect.flip(ConsumerKey.awaitValidation(pending))
+      assert.strictEqual(refused._tag, "ConsumerKeyRefused")
+      const expired = yield* Effect.flip(ConsumerKey.awaitValidation(pending.consumerKey))
+      assert.strictEqual(expired._tag, "ConsumerKeyExpired")
+      assert.strictEqual(polls(yield* fake.calls).length, 2)
     }).pipe(Effect.provide(ApplicationOnly)))
 
   it.effect("nobody validates before the deadline: ValidationTimeout", () =>

@@ -79,6 +79,12 @@ describe("FakeOvhApi", () => {
       Effect.gen(function*() {
         const reply = yield* signed("GET", "/no/such/path")
         assert.strictEqual(reply.status, 404)
+        assert.deepStrictEqual(reply.body, {
+          class: "Client::NotFound",
+          errorCode: "NOT_FOUND",
+          httpCode: "404 Not Found",
+          message: "Got an invalid (or empty) URL"
+        })
         assert.isString(reply.headers["x-ovh-queryid"])
       }).pipe(Effect.provide(TestLayer)))
 
@@ -86,8 +92,13 @@ describe("FakeOvhApi", () => {
       Effect.gen(function*() {
         const reply = yield* signed("DELETE", "/me")
         assert.strictEqual(reply.status, 405)
-        assert.strictEqual(reply.body.httpCode, "405 Method Not Allowed")
-        assert.include(reply.body.message, "DELETE")
+        assert.deepStrictEqual(reply.body, {
+          class: "Client::MethodNotAllowed",
+          errorCode: "METHOD_NOT_ALLOWED",
+          httpCode: "405 Method Not Allowed",
+          message: "The requested HTTP method (DELETE) is not allowed on /me"
+        })
+        assert.strictEqual(reply.headers["allow"], "GET, PUT")
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("answers 400 BadParameters naming a missing required body parameter", () =>
@@ -115,24 +126,82 @@ describe("FakeOvhApi", () => {
 
     it.effect("generates unseeded resources from the response model, the same for the same seed", () =>
       Effect.gen(function*() {
-        const first = yield* signed("GET", "/me/bill/B1").pipe(Effect.provide(TestLayer))
-        const again = yield* signed("GET", "/me/bill/B1").pipe(Effect.provide(TestLayer))
-        const other = yield* signed("GET", "/me/bill/B1").pipe(
-          Effect.provide(clientLayer().pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ seed: 42, serverTime: SERVER_TIME }))))
+        const firstBill = (layer: typeof TestLayer) =>
+          Effect.gen(function*() {
+            const ids = (yield* signed("GET", "/me/bill")).body as ReadonlyArray<string>
+            return { id: ids[0]!, reply: yield* signed("GET", `/me/bill/${ids[0]}`) }
+          }).pipe(Effect.provide(layer))
+        const first = yield* firstBill(TestLayer)
+        const again = yield* firstBill(TestLayer)
+        const other = yield* firstBill(
+          clientLayer().pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ seed: 42, serverTime: SERVER_TIME })))
         )
-        assert.strictEqual(first.status, 200)
-        assert.deepStrictEqual(first.body, again.body)
-        assert.notDeepEqual(first.body, other.body)
-        const bill = first.body
-        assert.strictEqual(bill.billId, "B1")
+        assert.strictEqual(first.reply.status, 200)
+        assert.deepStrictEqual(first, again)
+        assert.notDeepEqual(first.reply.body, other.reply.body)
+        const bill = first.reply.body
+        assert.strictEqual(bill.billId, first.id)
         assert.isTrue(Number.isInteger(bill.orderId))
         assert.match(bill.date, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/)
-        assert.isNumber(bill.priceWithTax.value)
-        assert.include(["AUD", "CAD", "CZK", "EUR", "GBP", "INR", "LTL", "MAD", "N/A", "PLN", "SGD", "TND", "USD", "XOF", "points"], bill.priceWithTax.currencyCode)
+        // the EU account holder pays in euros, and a price's text reads its value
+        for (const price of [bill.priceWithTax, bill.priceWithoutTax, bill.tax]) {
+          assert.strictEqual(price.currencyCode, "EUR")
+          assert.strictEqual(price.text, `${price.value.toFixed(2)} €`)
+        }
+        assert.notMatch(JSON.stringify(bill), /"(text|description)-\d+"/)
       }))
+
+    it.effect("an id exists only if its collection lists it: 404 with the API's body otherwise", () =>
+      Effect.gen(function*() {
+        const servers = (yield* signed("GET", "/dedicated/server")).body as ReadonlyArray<string>
+        assert.strictEqual(servers.length, 3)
+        assert.strictEqual((yield* signed("GET", `/dedicated/server/${servers[1]}`)).status, 200)
+        const service = yield* signed("GET", "/dedicated/server/not-in-the-list")
+        assert.strictEqual(service.status, 404)
+        assert.deepStrictEqual(service.body, {
+          class: "Client::NotFound",
+          errorCode: "NOT_FOUND",
+          httpCode: "404 Not Found",
+          message: "This service does not exist"
+        })
+        // below a missing service, the service is what is missing
+        assert.deepStrictEqual(
+          (yield* signed("GET", "/dedicated/server/not-in-the-list/ips")).body.message,
+          "This service does not exist"
+        )
+        const bill = yield* signed("GET", "/me/bill/FR00000000")
+        assert.strictEqual(bill.status, 404)
+        assert.deepStrictEqual(bill.body, {
+          class: "Client::NotFound",
+          errorCode: "NOT_FOUND",
+          httpCode: "404 Not Found",
+          message: "The requested object (billId = FR00000000) does not exist"
+        })
+        assert.strictEqual((yield* signed("GET", "/me/bill/FR00000000/details")).status, 404)
+        assert.strictEqual((yield* signed("POST", "/dedicated/server/not-in-the-list/reboot")).status, 404)
+        // seeding the members of a collection decides which ids exist
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/dedicated/server", ["ns1.example.net"])
+        assert.strictEqual((yield* signed("GET", "/dedicated/server/ns1.example.net")).body.name, "ns1.example.net")
+        assert.strictEqual((yield* signed("GET", `/dedicated/server/${servers[1]}`)).status, 404)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("answers with values that agree with the request: a redirection task names the request's domain", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/email/domain", ["example-shop.fr"])
+        const task = yield* signed("POST", "/email/domain/example-shop.fr/redirection", {
+          body: { from: "sales@example-shop.fr", to: "ada@example.com", localCopy: false }
+        })
+        assert.strictEqual(task.status, 200)
+        assert.strictEqual(task.body.domain, "example-shop.fr")
+      }).pipe(Effect.provide(TestLayer)))
 
     it.effect("fills generics such as complexType.UnitAndValue<double> and ipv4 fields", () =>
       Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/dedicated/server", ["ns1.example.net"])
+        yield* fake.seed("/hosting/web/example.com/database", ["db1"])
         const reply = yield* signed("GET", "/dedicated/server/ns1.example.net/burst")
         assert.strictEqual(reply.status, 200)
         assert.isString(reply.body.capacity.unit)
@@ -295,8 +364,18 @@ describe("FakeOvhApi", () => {
         const noConsumer = yield* http.execute(
           HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": fake.credentials.applicationKey } })
         )
+        assert.deepStrictEqual(yield* noConsumer.json, {
+          errorCode: "NOT_CREDENTIAL",
+          httpCode: "401 Unauthorized",
+          message: "You must login first"
+        })
         assert.strictEqual(noConsumer.status, 401)
-        assert.strictEqual((yield* noConsumer.json as Effect.Effect<any, any>).message, "You must login first")
+        // a key the API never issued
+        assert.deepStrictEqual(yield* Effect.map(signed("GET", "/me", { consumerKey: "never-issued" }), (r) => r.body), {
+          errorCode: "NOT_CREDENTIAL",
+          httpCode: "403 Forbidden",
+          message: "This credential does not exist"
+        })
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("follows a consumer key from request to validation, rules and expiry", () =>
@@ -310,9 +389,15 @@ describe("FakeOvhApi", () => {
         assert.strictEqual(request.state, "pendingValidation")
         assert.match(request.validationUrl, /^https:\/\//)
         const ck = request.consumerKey
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "NOT_CREDENTIAL"])
-        const pending = yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })
-        assert.strictEqual(pending.body.status, "pendingValidation")
+        // pending: refused on every route, /auth/currentCredential included, as the API does
+        for (const path of ["/me", "/auth/currentCredential", "/me/bill"]) {
+          assert.deepStrictEqual(errorOf(yield* signed("GET", path, { consumerKey: ck })), [
+            403,
+            "INVALID_CREDENTIAL",
+            "This credential is not valid"
+          ])
+        }
+        yield* fake.seed("/me/bill/B1", { billId: "B1" })
         assert.isTrue(yield* fake.validateConsumerKey(ck))
         assert.strictEqual((yield* signed("GET", "/me", { consumerKey: ck })).status, 200)
         assert.strictEqual((yield* signed("GET", "/me/bill/B1/details", { consumerKey: ck })).status, 200)
@@ -326,9 +411,17 @@ describe("FakeOvhApi", () => {
         const detail = yield* client.get<{ rules: ReadonlyArray<unknown> }>(`/me/api/credential/${id}`)
         assert.deepStrictEqual(detail.rules, [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }])
         assert.isTrue(yield* fake.expireConsumerKey(ck))
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "INVALID_CREDENTIAL"])
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })), [
+          403,
+          "INVALID_CREDENTIAL",
+          "This credential is not valid"
+        ])
         yield* client.delete(`/me/api/credential/${id}`)
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })).slice(0, 2), [403, "NOT_CREDENTIAL"])
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { consumerKey: ck })), [
+          403,
+          "NOT_CREDENTIAL",
+          "This credential does not exist"
+        ])
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("validates a consumer key when its validation URL is opened, then redirects", () =>
@@ -472,6 +565,7 @@ describe("FakeOvhApi", () => {
     it.effect("fails one route until cleared, and slows answers on the effect clock", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/me/bill/B1", { billId: "B1" })
         yield* fake.failRoute({ method: "GET", path: "/me/bill/{billId}" }, 500)
         assert.strictEqual((yield* signed("GET", "/me/bill/B1")).status, 500)
         assert.strictEqual((yield* signed("GET", "/me/bill/B2")).status, 500)

@@ -3,7 +3,13 @@ import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 
-const TestLayer = FakeOvhApi.FakeOvhApi.layerClient({ serverTime: 1_700_000_000 })
+const KMS = "6f6a9c2e-3b1d-4c4e-9a53-0a9f1d2c3b4a"
+
+// An id exists only if its collection lists it: the account holds this vRack Services and this KMS.
+const TestLayer = FakeOvhApi.FakeOvhApi.layerClient({
+  serverTime: 1_700_000_000,
+  data: { "/v2/vrackServices/resource": ["vrs-abc"], "/v2/okms/resource": [KMS] }
+})
 
 const ITEM = "/v2/vrackServices/resource/vrs-abc"
 
@@ -127,6 +133,12 @@ describe("FakeOvhApi v2", () => {
       const client = yield* OvhClient.OvhClient
       const unsigned = yield* Effect.flip(client.get("/v2/vrackServices/resource", undefined, { needAuth: false }))
       assert.strictEqual(unsigned._tag, "NotCredential")
+      const unlisted = yield* Effect.flip(client.get("/v2/vrackServices/resource/vrs-not-mine"))
+      assert.strictEqual(unlisted._tag, "ResourceNotFound")
+      if (unlisted._tag === "ResourceNotFound") {
+        assert.strictEqual(unlisted.message, "The requested object (vrs-not-mine) does not exist")
+        assert.strictEqual(unlisted.errorClass, "Client::NotFound")
+      }
       const unknown = yield* Effect.flip(client.get("/v2/nothing/here"))
       assert.strictEqual(unknown._tag, "ResourceNotFound")
       const index = yield* client.get<{ apis: ReadonlyArray<{ path: string }> }>("/v2/")
@@ -136,7 +148,7 @@ describe("FakeOvhApi v2", () => {
   it.effect("POST creates a member of a v2 collection, DELETE removes it", () =>
     Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
-      const keys = "/v2/okms/resource/6f6a9c2e-3b1d-4c4e-9a53-0a9f1d2c3b4a/serviceKey"
+      const keys = `/v2/okms/resource/${KMS}/serviceKey`
       const before = yield* client.get<ReadonlyArray<{ id: string }>>(keys)
       const created = yield* client.post<{ id: string; name: string }>(keys, { name: "signing", type: "EC", curve: "P-256" })
       assert.match(created.id, /^[0-9a-f-]{36}$/)

@@ -145,6 +145,11 @@ export class SchemaSet {
     return text.includes(`"resourcePath": "${root}"`) || text.includes(`"resourcePath":"${root}"`) ? text : undefined
   }
 
+  /** The API root a path belongs to (`/dedicated/server/x/ips` -> `/dedicated/server`). */
+  root(apiPath: string): string | undefined {
+    return this.index().find(({ root }) => apiPath === root || apiPath.startsWith(root + "/"))?.root
+  }
+
   /** The number of schema files parsed so far. */
   get loaded(): number {
     return this.files.size

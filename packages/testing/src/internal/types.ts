@@ -178,17 +178,41 @@ export const random = (seed: number) => {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+const SENTENCES = ["Created from the control panel", "Managed by the operations team", "Production", "Staging", "Backup"]
 const FIRST = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Linus"]
 const LAST = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Torvalds"]
+
+/** How the API writes an amount in a price's `text` (`21.59 €`, as OVHcloud's bills read). */
+export const priceText = (value: number, currency: string): string => {
+  const amount = value.toFixed(2)
+  switch (currency) {
+    case "EUR":
+      return `${amount} €`
+    case "USD":
+      return `$${amount}`
+    case "GBP":
+      return `£${amount}`
+    default:
+      return `${amount} ${currency}`
+  }
+}
+
+/** Options of a {@link Generator}. */
+export interface GeneratorOptions {
+  /** The account's currency, which every generated price and currency code uses. Default `EUR`. */
+  readonly currency?: string | undefined
+}
 
 /** Deterministic sample values for the types of the schemas. */
 export class Generator {
   private readonly schemas: SchemaSet
   private readonly seed: string
+  private readonly currency: string
 
-  constructor(schemas: SchemaSet, seed: string) {
+  constructor(schemas: SchemaSet, seed: string, options?: GeneratorOptions) {
     this.schemas = schemas
     this.seed = seed
+    this.currency = options?.currency ?? "EUR"
   }
 
   /** A value of `typeText` for the resource at `where` (path plus purpose), the same for the same seed. */
@@ -291,12 +315,26 @@ export class Generator {
     for (const [prop, property] of Object.entries(model.properties ?? {})) {
       out[prop] = this.gen(file, substitute(parse(property.fullType ?? property.type), generics), where, prop, next, depth + 1)
     }
+    return this.agree(out)
+  }
+
+  /** Makes related fields agree: an account pays in one currency, and a price's `text` reads its `value`. */
+  private agree(out: Record<string, unknown>): Record<string, unknown> {
+    if ("currencyCode" in out && (typeof out["currencyCode"] === "string" || out["currencyCode"] === null)) {
+      out["currencyCode"] = this.currency
+    }
+    if (typeof out["value"] === "number" && "text" in out && "currencyCode" in out) {
+      out["text"] = priceText(out["value"], this.currency)
+    }
     return out
   }
 
   private text(key: string, where: string, next: () => number): string {
     const n = Math.floor(next() * 1000)
     const k = key.toLowerCase()
+    if (k === "currency" || k === "currencycode") return this.currency
+    if (k === "description" || k === "comment" || k === "text") return `${SENTENCES[n % SENTENCES.length]}`
+    if (k === "displayname") return `${LAST[n % LAST.length]} ${where.split("/").filter((s) => s !== "").pop() ?? ""}`.trim()
     if (k.includes("email")) return `user${n}@example.com`
     if (k === "firstname") return FIRST[n % FIRST.length]!
     if (k === "name" || k === "lastname") return LAST[n % LAST.length]!

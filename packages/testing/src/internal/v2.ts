@@ -7,16 +7,13 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as Parameters from "./parameters.ts"
+import * as Reply from "./reply.ts"
 import * as Schemas from "./schemas.ts"
+import * as Store from "./store.ts"
 import * as Types from "./types.ts"
 
-/** A reply, as the engine turns it into bytes. */
-export interface Reply {
-  readonly status: number
-  readonly body: unknown
-  readonly headers?: Readonly<Record<string, string>> | undefined
-  readonly raw?: string | undefined
-}
+type Reply = Reply.Reply
 
 /** The request, as the engine received it. */
 export interface Request {
@@ -46,16 +43,9 @@ export const directoryOf = (v1Directory: string): string | undefined =>
   [path.join(path.dirname(v1Directory), "v2"), path.join(v1Directory, "v2")]
     .find((dir) => fs.existsSync(path.join(dir, "_index.json")))
 
-const error = (status: number, cls: string, message: string): Reply => ({ status, body: { class: cls, message } })
-
-const decodeSegments = (p: string) =>
-  p.split("/").map((segment) => {
-    try {
-      return decodeURIComponent(segment)
-    } catch {
-      return segment
-    }
-  }).join("/")
+// v2 errors carry a `class`; their `errorCode`s here are guesses (see the README).
+const error = (status: number, cls: string, errorCode: string, message: string): Reply =>
+  Reply.error(status, { class: cls, errorCode, message })
 
 const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url")
 const unbase64url = (text: string) => Buffer.from(text, "base64url").toString("utf8")
@@ -63,35 +53,32 @@ const unbase64url = (text: string) => Buffer.from(text, "base64url").toString("u
 type Resource = Record<string, unknown>
 
 /** Builds the v2 face of a fake. */
-export const make = (options: { readonly v1Directory: string; readonly seed: string }) => {
+export const make = (options: { readonly v1Directory: string; readonly seed: string; readonly currency: string }) => {
   const directory = directoryOf(options.v1Directory)
   let schemas: Schemas.SchemaSet | undefined
   let generator: Types.Generator | undefined
   const load = () => {
     if (schemas === undefined && directory !== undefined) {
       schemas = new Schemas.SchemaSet(directory)
-      generator = new Types.Generator(schemas, options.seed + "|v2")
+      generator = new Types.Generator(schemas, options.seed + "|v2", { currency: options.currency })
     }
     return schemas
   }
   const cursorKey = `${options.seed}|v2-cursor`
   let counter = 0
 
-  const resources = new Map<string, Resource>()
   const lists = new Map<string, Array<unknown>>()
-  const collections = new Map<string, Array<string>>()
-  const explicit = new Set<string>()
   // Resources written since their last read: their tasks reconcile `currentState` on the next read.
   const pending = new Set<string>()
 
   /** `/v2/iam/policy/` -> `/iam/policy`, segments decoded. */
   const normalize = (p: string) => {
-    const rest = decodeSegments(p.startsWith("/v2") ? p.slice(3) : p)
+    const rest = Store.decodeSegments(p.startsWith("/v2") ? p.slice(3) : p)
     const out = rest.startsWith("/") ? rest : "/" + rest
     return out.length > 1 ? out.replace(/\/+$/, "") : out
   }
-  const parentOf = (p: string) => p.slice(0, p.lastIndexOf("/")) || "/"
-  const lastOf = (p: string) => p.slice(p.lastIndexOf("/") + 1)
+  const parentOf = Store.parentOf
+  const lastOf = Store.lastOf
 
   const childOf = (match: Schemas.Match) => {
     const template = match.api.path
@@ -116,27 +103,14 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     return child === undefined ? undefined : { match, child }
   }
 
-  const membersOf = (p: string): Array<string> => {
-    let ids = collections.get(p)
-    if (ids === undefined) {
-      const info = collectionInfo(p)
-      ids = info === undefined ? [] : [0, 1, 2].map((n) => generator!.id(info.match.file, info.child.type, p, n))
-      collections.set(p, ids)
-    }
-    return ids
-  }
-
-  /** `false` when `p`, or one of its ancestors, is a member missing from a collection that is known. */
-  const exists = (p: string): boolean => {
-    if (resources.has(p)) return true
-    const parent = parentOf(p)
-    if (parent === p || parent === "/") return true
-    if (collectionInfo(parent) !== undefined) {
-      if (!exists(parent)) return false
-      return !explicit.has(parent) || membersOf(parent).includes(lastOf(p))
-    }
-    return exists(parent)
-  }
+  const store = Store.make({
+    collectionAt: (p) => collectionInfo(p)?.child,
+    knows: (p) => load()?.match(p) !== undefined,
+    generatedMembers: (p, collection) =>
+      [0, 1, 2].map((n) => generator!.id(load()?.match(p)?.file, collection.type, p, n))
+  })
+  const membersOf = store.membersOf
+  const exists = store.exists
 
   const checksumOf = (value: unknown) => {
     const text = JSON.stringify(value ?? null)
@@ -175,20 +149,18 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
   }
 
   const resourceAt = (p: string, match: Schemas.Match, type: string): unknown => {
-    const stored = resources.get(p)
-    if (stored !== undefined) {
+    if (store.has(p)) {
+      const stored = store.get(p)
       if (pending.has(p)) {
         pending.delete(p)
         const ready = shape(stored, p, type, match.file, "READY") as Resource
-        resources.set(p, ready)
+        store.replace(p, ready)
         return ready
       }
       return stored
     }
     const generated = shape(generator!.value(match.file, type, p), p, type, match.file, "READY")
-    if (generated !== null && typeof generated === "object" && !Array.isArray(generated)) {
-      resources.set(p, generated as Resource)
-    }
+    store.remember(p, generated)
     return generated
   }
 
@@ -244,7 +216,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     let size = defaultPageSize
     if (sizeText !== undefined && sizeText !== "") {
       if (!/^\d+$/.test(sizeText.trim()) || Number(sizeText) < 1) {
-        return error(400, "Client::BadRequest::BadParameters", `[X-Pagination-Size] Given data (${sizeText}) is not a positive integer`)
+        return Reply.badParameters(`[X-Pagination-Size] Given data (${sizeText}) is not a positive integer`)
       }
       size = Number(sizeText)
     }
@@ -252,7 +224,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     const cursor = headers["x-pagination-cursor"]
     if (cursor !== undefined && cursor !== "") {
       const position = readCursor(cursor, p)
-      if (position === undefined) return error(400, "Client::BadRequest::InvalidCursor", "Invalid pagination cursor")
+      if (position === undefined) return error(400, "Client::BadRequest::InvalidCursor", "INVALID_CURSOR", "Invalid pagination cursor")
       start = position.offset
       if (position.after !== undefined) {
         const index = items.findIndex((item) => idOf(item) === position.after)
@@ -267,42 +239,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
   }
 
   // ---- checks -------------------------------------------------------------------------------------------------
-  const badParameters = (message: string) => error(400, "Client::BadRequest::BadParameters", message)
-  const check = (match: Schemas.Match, operation: Schemas.Operation, url: URL, body: unknown): Reply | undefined => {
-    const set = load()!
-    for (const p of operation.parameters) {
-      const type = Types.parse(p.fullType ?? p.dataType)
-      if (p.paramType === "path") {
-        const value = match.params[p.name ?? ""]
-        const why = value === undefined ? "is missing" : Types.check(set, match.file, type, value, "text")
-        if (why !== undefined) return badParameters(`[${p.name}] Given data (${value}) ${why}`)
-      } else if (p.paramType === "query") {
-        const values = url.searchParams.getAll(p.name ?? "")
-        if (values.length === 0) {
-          if (p.required) return badParameters(`[${p.name}] Missing parameter: ${p.name} is mandatory`)
-          continue
-        }
-        const why = Types.check(set, match.file, type, values.length === 1 ? values[0] : values, "text")
-        if (why !== undefined) return badParameters(`[${p.name}] Given data (${values.join(",")}) ${why}`)
-      } else if (p.paramType === "body") {
-        if (body === undefined) {
-          if (p.required) return badParameters(`[body] Missing parameter: a ${p.dataType} body is mandatory`)
-          continue
-        }
-        const why = Types.check(set, match.file, type, body, "json")
-        if (why !== undefined) return badParameters(`${why.startsWith("[") ? "" : "[body] "}${why}`)
-        const model = modelOf(p.fullType ?? p.dataType, match.file)
-        for (const [name, property] of Object.entries(model?.properties ?? {})) {
-          if (property.required && !property.readOnly && (body as Resource)[name] === undefined) {
-            return badParameters(`[${name}] Property is mandatory`)
-          }
-        }
-      }
-    }
-    return undefined
-  }
+  // A v2 PUT sends the whole target specification: its mandatory properties must be there, as in a creation.
+  const wholeBody: ReadonlySet<string> = new Set(["POST", "PUT"])
 
-  const notFound = (p: string) => error(404, "Client::NotFound", `The requested object (${p}) does not exist`)
+  const notFound = (p: string) => Reply.notFound(`The requested object (${lastOf(store.firstMissing(p))}) does not exist`)
   const bodyModelHas = (operation: Schemas.Operation, file: Schemas.ApiFile, property: string) => {
     const param = operation.parameters.find((p) => p.paramType === "body")
     return param !== undefined && modelOf(param.fullType ?? param.dataType, file)?.properties?.[property] !== undefined
@@ -327,9 +267,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           const value = generator!.value(match.file, type, `${p}|POST|${++counter}`)
           return paginated && Array.isArray(value) ? page(p, headers, value) : { status: 200, body: value }
         }
-        const ids = membersOf(p)
-        explicit.add(p)
-        const id = generator!.id(match.file, "uuid", `${p}|created`, ids.length + ++counter)
+        const id = generator!.id(match.file, "uuid", `${p}|created`, membersOf(p).length + ++counter)
         const childPath = `${p}/${id}`
         const childMatch = load()!.match(childPath)!
         const childModel = modelOf(info.child.responseType, childMatch.file)
@@ -338,7 +276,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           for (const [k, v] of Object.entries(body)) if (childModel?.properties?.[k] !== undefined) given[k] = v
         }
         const base = generator!.value(childMatch.file, info.child.responseType, childPath) as Resource
-        const stamps = { ...("createdAt" in base ? { createdAt: iso(now) } : {}), ...("updatedAt" in base ? { updatedAt: iso(now) } : {}) }
+        const stamps = { ...("createdAt" in base ? { createdAt: Reply.iso(now) } : {}), ...("updatedAt" in base ? { updatedAt: Reply.iso(now) } : {}) }
         const created = shape(
           { ...base, ...given, ...stamps },
           childPath,
@@ -346,9 +284,8 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           childMatch.file,
           "CREATING"
         ) as Resource
-        resources.set(childPath, created)
+        store.write(childPath, created)
         pending.add(childPath)
-        ids.push(id)
         if (type === "void") return { status: 200, body: null }
         if (type === info.child.responseType) return { status: 200, body: created }
         // Another model (`...Response`, `...CreationResponse`): its fields, taken from the new resource where it has them.
@@ -362,50 +299,48 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
       case "DELETE": {
         if (!exists(p)) return notFound(p)
         // The stored state as it is: a write does not count as the read that lets pending tasks finish.
-        const current = resources.get(p) ??
+        const current = (store.isStored(p) ? store.get(p) : undefined) ??
           resourceAt(p, match, load()!.operation(match.api.path, "GET")?.operation.responseType ?? type)
         const resource = current !== null && typeof current === "object" && !Array.isArray(current) ? current as Resource : {}
         const given = body !== null && typeof body === "object" && !Array.isArray(body) ? body as Resource : {}
         const sentChecksum = given["checksum"]
         if ((sentChecksum !== undefined || bodyModelHas(operation, match.file, "checksum")) &&
           resource["checksum"] !== undefined && sentChecksum !== resource["checksum"]) {
-          return error(412, "Client::PreconditionFailed::InvalidChecksum", "The checksum is not the current one: read the resource again")
+          return error(
+            412,
+            "Client::PreconditionFailed::InvalidChecksum",
+            "INVALID_CHECKSUM",
+            "The checksum is not the current one: read the resource again"
+          )
         }
         const status = resource["resourceStatus"]
         if (status !== undefined && status !== "READY" && status !== "ERROR") {
-          return error(409, "Client::Conflict::ResourceNotReady", `The resource is ${String(status)}: wait until it is READY`)
+          return error(
+            409,
+            "Client::Conflict::ResourceNotReady",
+            "RESOURCE_NOT_READY",
+            `The resource is ${String(status)}: wait until it is READY`
+          )
         }
-        const parent = parentOf(p)
         if (method === "DELETE") {
-          resources.delete(p)
+          store.remove(p)
           pending.delete(p)
-          if (collectionInfo(parent) !== undefined) {
-            const ids = membersOf(parent)
-            explicit.add(parent)
-            const i = ids.indexOf(lastOf(p))
-            if (i >= 0) ids.splice(i, 1)
-          }
           return { status: 200, body: type === "void" ? null : { ...resource, resourceStatus: "DELETING" } }
         }
         const { checksum: _checksum, ...changes } = given
         const updated = shape(
-          { ...resource, ...changes, ...("updatedAt" in resource ? { updatedAt: iso(now) } : {}) },
+          { ...resource, ...changes, ...("updatedAt" in resource ? { updatedAt: Reply.iso(now) } : {}) },
           p,
           type,
           match.file,
           status === undefined ? "READY" : "UPDATING"
         ) as Resource
-        resources.set(p, updated)
+        store.write(p, updated)
         if (status !== undefined) pending.add(p)
-        if (collectionInfo(parent) !== undefined) {
-          const ids = membersOf(parent)
-          explicit.add(parent)
-          if (!ids.includes(lastOf(p))) ids.push(lastOf(p))
-        }
         return { status: 200, body: type === "void" ? null : updated }
       }
     }
-    return error(405, "Client::MethodNotAllowed", `The requested HTTP method (${method}) is not allowed`)
+    return Reply.methodNotAllowed(method, "/v2" + match.api.path, match.api.operations.map((o) => o.httpMethod))
   }
 
   return {
@@ -419,24 +354,17 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
       const set = load()
       const method = request.method.toUpperCase()
       const p = normalize(url.pathname)
-      if (set === undefined) return { reply: error(404, "Client::NotFound", "API v2 descriptions not found"), template: undefined }
+      if (set === undefined) return { reply: Reply.notFound("API v2 descriptions not found"), template: undefined }
       if (method === "GET" && (p === "/" || p.endsWith(".json"))) {
         const document = set.document(p === "/" ? "/" : p.slice(0, -5))
         if (document !== undefined) return { reply: { status: 200, body: null, raw: document }, template: undefined }
       }
       const match = set.match(p)
-      if (match === undefined) return { reply: error(404, "Client::NotFound", "Got an invalid (or empty) URL"), template: undefined }
+      if (match === undefined) return { reply: Reply.unknownPath(), template: undefined }
       const template = "/v2" + match.api.path
       const operation = match.api.operations.find((o) => o.httpMethod === method)
       if (operation === undefined) {
-        return {
-          reply: {
-            status: 405,
-            body: { class: "Client::MethodNotAllowed", message: `The requested HTTP method (${method}) is not allowed on ${template}` },
-            headers: { allow: match.api.operations.map((o) => o.httpMethod).join(", ") }
-          },
-          template
-        }
+        return { reply: Reply.methodNotAllowed(method, template, match.api.operations.map((o) => o.httpMethod)), template }
       }
       const auth = authenticate(request, url, "/v2" + p, operation, now)
       if ("reply" in auth) return { reply: auth.reply, template }
@@ -445,10 +373,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
         try {
           body = JSON.parse(request.body)
         } catch {
-          return { reply: badParameters("[body] The request body is not valid JSON"), template }
+          return { reply: Reply.badParameters("[body] The request body is not valid JSON"), template }
         }
       }
-      const invalid = check(match, operation, url, body)
+      const invalid = Parameters.check(set, { method, match, operation, query: Parameters.parseQuery(url), body }, wholeBody)
       if (invalid !== undefined) return { reply: invalid, template }
       return { reply: route(p, match, operation, method, request.headers, body, now), template }
     },
@@ -465,23 +393,16 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           const id = idOf(item)
           if (id === undefined) continue
           ids.push(id)
-          if (item !== null && typeof item === "object") resources.set(`${key}/${id}`, item as Resource)
+          if (item !== null && typeof item === "object") store.seed(`${key}/${id}`, item)
         }
-        collections.set(key, ids)
-        explicit.add(key)
+        store.setMembers(key, ids)
         return
       }
       if (Array.isArray(value)) {
         lists.set(key, value)
         return
       }
-      resources.set(key, value as Resource)
-      const parent = parentOf(key)
-      if (collectionInfo(parent) !== undefined) {
-        const ids = membersOf(parent)
-        explicit.add(parent)
-        if (!ids.includes(lastOf(key))) ids.push(lastOf(key))
-      }
+      store.seed(key, value)
     },
 
     /** Whether a `/v2/...` path is one of the v2 descriptions' (what can be seeded). */
@@ -490,9 +411,8 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     /** The stored value at a `/v2/...` path: a resource, or a collection's ids. */
     read: (p: string): unknown => {
       const key = normalize(p)
-      return resources.get(key) ?? collections.get(key)?.slice() ?? lists.get(key)
+      return store.read(key) ?? lists.get(key)
     }
   }
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00")
