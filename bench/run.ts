@@ -56,8 +56,8 @@ const envOf = (fake: Fake): Record<string, string> =>
 
 type Transport = "https" | "http"
 const contenders: Record<Transport, ReadonlyArray<Contender>> = {
-  https: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-via-http", "effect-http", "node-ovh"],
-  http: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-via-http", "effect-http"]
+  https: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-platform", "effect-http", "node-ovh"],
+  http: ["raw-undici", "effect-undici", "effect-ovh", "effect-ovh-platform", "effect-http"]
 }
 const CONCURRENCY = [1, 64] as const
 type LoadKey = `${Transport}/${Contender}/${number}`

@@ -6,13 +6,15 @@ import * as crypto from "node:crypto"
 import * as diagnostics from "node:diagnostics_channel"
 import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 import * as Undici from "undici"
 import type { FakeInfo } from "./lib.ts"
 import { quantile } from "./lib.ts"
 
-export type Contender = "effect-ovh" | "effect-ovh-via-http" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
+export type Contender = "effect-ovh" | "effect-ovh-platform" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
 
 export interface LoadTask {
   readonly kind: "load"
@@ -150,12 +152,24 @@ const loadFibers = <E>(get: (path: string) => Effect.Effect<unknown, E>, task: L
     return yield* round(task.calls)
   })
 
-/** effect-ovh: `concurrency` fibers over one client (through Effect's `HttpClient` with `viaHttpClient`). */
-const loadEffect = (task: LoadTask, viaHttpClient = false) =>
+/**
+ * effect-ovh: `concurrency` fibers over one client, through `NodeOvh.layer`'s `HttpClient` or, with
+ * `platform`, through platform-node's general-purpose undici `HttpClient` (streams, spans, abort signals).
+ */
+const loadEffect = (task: LoadTask, platform = false) =>
   Effect.gen(function*() {
     const client = yield* OvhClient.OvhClient
     return yield* loadFibers((path) => client.get(path), task)
-  }).pipe(Effect.provide(NodeOvh.layer({ ...settingsOf(task.fake), viaHttpClient })))
+  }).pipe(
+    Effect.provide(
+      platform
+        ? OvhClient.OvhClient.layer.pipe(
+          Layer.provide(NodeOvh.layerConfig(settingsOf(task.fake))),
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
+        : NodeOvh.layer(settingsOf(task.fake))
+    )
+  )
 
 /** The headers of a signed GET of \`url\`, computed by hand with node:crypto (\`delta\`: server - local seconds). */
 const signedHeaders = (fake: FakeInfo, url: string, delta: number): Record<string, string> => {
@@ -233,7 +247,7 @@ const load = async (task: LoadTask): Promise<LoadResult> => {
   switch (task.contender) {
     case "effect-ovh":
       return Effect.runPromise(loadEffect(task))
-    case "effect-ovh-via-http":
+    case "effect-ovh-platform":
       return Effect.runPromise(loadEffect(task, true))
     case "effect-http":
       return Effect.runPromise(loadEffectHttp(task))

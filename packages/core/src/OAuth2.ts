@@ -7,16 +7,16 @@
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import type * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
-import * as Transport from "./internal/transport.ts"
+import { userAgent } from "./internal/encode.ts"
+import * as Prelude from "./internal/prelude.ts"
+import * as Send from "./internal/send.ts"
 
 /** An access token and the time it stops being accepted. */
 export interface Token {
@@ -34,12 +34,19 @@ export const grant = { grant_type: "client_credentials", scope: "all" } as const
 // RFC 6749 §2.3.1: the id and secret are form-encoded before they go into the Basic header.
 const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, "+")
 
-const excerpt = (text: string, secret: string): string => {
-  const plain = text.replace(/\s+/g, " ").trim()
-  // an endpoint that echoes the request must not leak the secret into an error (a secret of one to
-  // three characters would mangle every word and is no secret anyway)
-  const scrubbed = secret.length < 4 ? plain : plain.split(secret).join("<redacted>")
-  return scrubbed.length > 200 ? scrubbed.slice(0, 200) + "…" : scrubbed
+const excerpt = (text: string, secrets: ReadonlyArray<string>): string => {
+  let plain = text.replace(/\s+/g, " ").trim()
+  // an endpoint that echoes the request must not leak the secret, or the Basic header that carries it, into
+  // an error (a secret of one to three characters would mangle every word and is no secret anyway)
+  for (const secret of secrets) if (secret.length >= 4) plain = plain.split(secret).join("<redacted>")
+  return plain.length > 200 ? plain.slice(0, 200) + "…" : plain
+}
+
+const base64 = (text: string): string => {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ""
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary)
 }
 
 /**
@@ -52,31 +59,33 @@ export const fetchToken = Effect.fnUntraced(function*(
   options?: { readonly timeout?: Duration.Input | undefined }
 ) {
   const secret = Redacted.value(auth.clientSecret)
+  const secrets = [secret, formEncode(secret), base64(`${formEncode(auth.clientId)}:${formEncode(secret)}`)]
   let queryId: string | undefined
   const failure = (status: number, detail: string, errorCode?: string) =>
     new OvhError.OAuth2Failure({
       method: "POST",
       path: auth.tokenUrl,
       status,
-      detail: excerpt(detail, secret),
+      detail: excerpt(detail, secrets),
       ...(errorCode !== undefined ? { errorCode } : {}),
       ...(queryId !== undefined ? { queryId } : {})
     })
   const request = HttpClientRequest.post(auth.tokenUrl).pipe(
     HttpClientRequest.basicAuth(formEncode(auth.clientId), Redacted.make(formEncode(secret))),
     HttpClientRequest.acceptJson,
-    HttpClientRequest.setHeader("user-agent", Transport.userAgent),
+    HttpClientRequest.setHeader("user-agent", userAgent),
     HttpClientRequest.bodyUrlParams(grant)
   )
   const timeout = Duration.fromInputUnsafe(options?.timeout ?? Duration.seconds(180))
   const startedAt = yield* Clock.currentTimeMillis
-  const { status, text } = yield* http.execute(request).pipe(
+  const target: Send.Target = { method: "POST", path: auth.tokenUrl }
+  const { status, text } = yield* Send.make(http)(request, target).pipe(
     Effect.flatMap((response) => {
       queryId = (response.headers as Readonly<Record<string, string>>)["x-ovh-queryid"]
       return Effect.map(response.text, (text) => ({ status: response.status, text }))
     }),
-    // the request's headers hold the secret: keep only the message, which names the method and URL
-    Effect.mapError((error) => failure(0, error.message)),
+    // the request's headers hold the secret: keep only what failed, never the request
+    Effect.mapError((error) => failure(0, error._tag === "NetworkError" ? error.detail : error.message)),
     Effect.timeoutOrElse({
       duration: timeout,
       orElse: () => Effect.fail(failure(0, `no complete answer within ${Duration.format(timeout)}`))
@@ -121,51 +130,40 @@ export interface TokenCache {
   readonly renew: (used: Redacted.Redacted<string>) => Effect.Effect<Token, OvhError.OAuth2Failure>
 }
 
-/** A cache over `fetch`: failures are not kept, so the next caller tries again. */
+/**
+ * A cache over `fetch`: one fetch for all the callers that need a token at once, its transient
+ * failures retried inside it for all of them; a failure that remains is not kept, so the next caller
+ * tries again.
+ */
 export const makeTokenCache = (
   fetch: Effect.Effect<Token, OvhError.OAuth2Failure>,
   options?: { readonly margin?: Duration.Input | undefined }
 ): TokenCache => {
   const margin = Duration.toMillis(Duration.fromInputUnsafe(options?.margin ?? refreshMargin))
-  interface Cell {
-    readonly deferred: Deferred.Deferred<Token, OvhError.OAuth2Failure>
-    token: Token | undefined
-    refreshAt: number
+  // the token and when it is replaced, counted from the fetch's start
+  interface Kept {
+    readonly token: Token
+    readonly ttl: number
   }
-  let cell: Cell | undefined
-  const start = (): Effect.Effect<Token, OvhError.OAuth2Failure> => {
-    const mine: Cell = { deferred: Deferred.makeUnsafe<Token, OvhError.OAuth2Failure>(), token: undefined, refreshAt: 0 }
-    cell = mine
-    const learn = Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
-      fetch.pipe(
-        Effect.onExit((exit) => {
-          if (Exit.isSuccess(exit)) {
-            const token = exit.value
-            // a lifetime shorter than twice the margin would make every call fetch: renew at half-life then
-            const lifetime = token.expiresAt - startedAt
-            mine.token = token
-            mine.refreshAt = token.expiresAt - Math.min(margin, lifetime / 2)
-          } else if (cell === mine) {
-            cell = undefined
-          }
-          return Deferred.done(mine.deferred, exit)
-        })
-      ))
-    // detached, so an interrupted first caller does not strand the others waiting on the same fetch
-    return Effect.forkDetach(learn).pipe(Effect.andThen(Deferred.await(mine.deferred)))
-  }
-  const get = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    const current = cell
-    if (current !== undefined && (current.token === undefined || now < current.refreshAt)) {
-      return Deferred.await(current.deferred)
-    }
-    return start()
-  })
+  let current: Token | undefined
+  const prelude = Prelude.make(
+    Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
+      Effect.flatMap(fetch, (token) =>
+        Effect.map(Clock.currentTimeMillis, (now): Kept => {
+          current = token
+          // a lifetime shorter than twice the margin would make every call fetch: renew at half-life then
+          const lifetime = token.expiresAt - startedAt
+          const refreshAt = token.expiresAt - Math.min(margin, lifetime / 2)
+          return { token, ttl: Math.max(0, refreshAt - now) }
+        }))),
+    { timeToLive: (kept) => kept.ttl === Infinity ? Duration.infinity : Duration.millis(kept.ttl) }
+  )
+  const get = Effect.map(prelude.get, (kept) => kept.token)
   const renew = (used: Redacted.Redacted<string>) =>
     Effect.suspend(() => {
-      const current = cell
-      if (current?.token !== undefined && Redacted.value(current.token.accessToken) === Redacted.value(used)) {
-        return start()
+      if (current !== undefined && Redacted.value(current.accessToken) === Redacted.value(used)) {
+        current = undefined
+        return Effect.andThen(prelude.invalidate, get)
       }
       return get
     })

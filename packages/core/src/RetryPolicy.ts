@@ -16,6 +16,7 @@ import * as Random from "effect/Random"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as OvhError from "./OvhError.ts"
+import { isSettled } from "./internal/settled.ts"
 
 /** A retry policy. */
 export interface Policy {
@@ -259,6 +260,8 @@ export interface RunOptions<A> {
  * Runs `attempt(1)`, then, while the failure is retryable, the call repeatable, the schedule willing
  * and the budget not empty, waits and runs the next attempt. A 429 is never retried sooner than its
  * `Retry-After`, whatever the schedule says. An empty budget fails at once with `RetryBudgetExhausted`.
+ * A failure of a shared prelude (server time, OAuth2 token) is never retried here: the prelude already
+ * retried it once for all its waiters.
  */
 export const run = <A>(options: RunOptions<A>): Effect.Effect<A, OvhError.OvhError> => {
   const { budget, resolved } = options
@@ -266,7 +269,9 @@ export const run = <A>(options: RunOptions<A>): Effect.Effect<A, OvhError.OvhErr
   return Effect.matchEffect(options.attempt(1), {
     onSuccess: (value) => Effect.as(budget.succeeded(0), value),
     onFailure: (error) =>
-      resolved.repeatable && resolved.policy.retryable(error) ? retrying(options, error) : Effect.fail(error)
+      resolved.repeatable && !isSettled(error) && resolved.policy.retryable(error)
+        ? retrying(options, error)
+        : Effect.fail(error)
   })
 }
 
@@ -308,6 +313,6 @@ const retrying = <A>(options: RunOptions<A>, first: OvhError.OvhError): Effect.E
         return result.success
       }
       error = result.failure
-      if (!resolved.policy.retryable(error)) return yield* Effect.fail(error)
+      if (isSettled(error) || !resolved.policy.retryable(error)) return yield* Effect.fail(error)
     }
   })

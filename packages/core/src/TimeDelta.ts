@@ -7,15 +7,15 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import * as Endpoint from "./Endpoint.ts"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
-import * as Transport from "./internal/transport.ts"
+import * as Answer from "./internal/answer.ts"
+import * as Encode from "./internal/encode.ts"
+import * as Prelude from "./internal/prelude.ts"
+import * as Send from "./internal/send.ts"
 
 /** A learned offset and the generation that learned it. */
 export interface Sample {
@@ -23,13 +23,6 @@ export interface Sample {
   readonly delta: number
   /** Increases at each re-learning; pass it to `resync` so concurrent callers re-learn once. */
   readonly generation: number
-}
-
-/** One learning of the offset: its generation, its outcome to come, and its sample once it came. */
-interface Learning {
-  readonly generation: number
-  readonly deferred: Deferred.Deferred<Sample, OvhError.OvhError>
-  learned?: Effect.Effect<Sample>
 }
 
 /** The timestamp to sign at local time `millis`: floor(local seconds) + the learned offset. */
@@ -47,63 +40,59 @@ export class TimeDelta extends Context.Service<TimeDelta, {
    */
   readonly resync: (generation: number) => Effect.Effect<void>
 }>()("@effect-ovh/core/TimeDelta") {
-  /** Learns the offset from the configured endpoint's `/auth/time`. */
+  /**
+   * Learns the offset from the configured endpoint's `/auth/time`, each request bounded by the
+   * configured timeout, through the same send stage and answer mapper as every call.
+   */
   static readonly layer: Layer.Layer<TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> = Layer.effect(
     TimeDelta,
     Effect.gen(function*() {
       const settings = yield* OvhConfig.OvhConfig
-      const http = yield* HttpClient.HttpClient
-      const prepared: Transport.Prepared = {
-        method: "GET",
-        path: "/auth/time",
-        url: Endpoint.target(settings.endpoint.url, "/auth/time"),
-        body: undefined,
-        headers: { accept: "application/json", "user-agent": Transport.userAgent }
-      }
-      const fetchServerTime = Effect.gen(function*() {
-        const reply = yield* Transport.exchange(http, prepared, settings.timeout, Transport.readJson(prepared))
-        if (typeof reply.body !== "number" || !Number.isFinite(reply.body)) {
-          return yield* new OvhError.InvalidResponse({
-            status: reply.status,
-            method: "GET",
-            path: "/auth/time",
-            detail: `expected a number of seconds, got ${JSON.stringify(reply.body)?.slice(0, 80)}`
+      const send = Send.make(yield* HttpClient.HttpClient)
+      const target: Send.Target = { method: "GET", path: "/auth/time" }
+      const request = Encode.toWire(settings.endpoint.url, { method: "GET", path: "/auth/time" })
+      if (request instanceof OvhError.BadParameters) return yield* Effect.die(request)
+      const fetchServerTime = Effect.flatMap(
+        send(request, target).pipe(
+          Effect.flatMap((response) => Answer.read(target, response)),
+          Effect.timeoutOrElse({
+            duration: settings.timeout,
+            orElse: () => Effect.fail(Send.timedOut(target, settings.timeout))
           })
-        }
-        const local = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-        return Math.trunc(reply.body) - local
-      })
+        ),
+        (reply) =>
+          typeof reply.body !== "number" || !Number.isFinite(reply.body)
+            ? Effect.fail(
+              new OvhError.InvalidResponse({
+                status: reply.status,
+                method: "GET",
+                path: "/auth/time",
+                detail: `expected a number of seconds, got ${JSON.stringify(reply.body)?.slice(0, 80)}`
+              })
+            )
+            : Effect.map(Clock.currentTimeMillis, (now) => Math.trunc(reply.body as number) - Math.floor(now / 1000))
+      )
       return TimeDelta.makeWith(fetchServerTime)
     })
   )
 
-  /** A `TimeDelta` learning the offset with `fetch` (server − local seconds). */
+  /**
+   * A `TimeDelta` learning the offset with `fetch` (server − local seconds): one fetch for all the
+   * callers that wait at once, its transient failures retried inside it for all of them.
+   */
   static readonly makeWith = (fetch: Effect.Effect<number, OvhError.OvhError>): TimeDelta["Service"] => {
     let generation = 0
-    // the current learning; `learned` is set once it succeeded, so later callers need not wait on the Deferred
-    let cell: Learning | undefined
-    const sample = Effect.suspend((): Effect.Effect<Sample, OvhError.OvhError> => {
-      if (cell !== undefined) return cell.learned ?? Deferred.await(cell.deferred)
-      const mine: Learning = { generation: ++generation, deferred: Deferred.makeUnsafe<Sample, OvhError.OvhError>() }
-      cell = mine
-      const learn = fetch.pipe(
-        Effect.map((delta): Sample => ({ delta, generation: mine.generation })),
-        Effect.onExit((exit) => {
-          // a failure is not cached: the next caller tries again
-          if (Exit.isFailure(exit) && cell === mine) cell = undefined
-          if (Exit.isSuccess(exit)) mine.learned = Effect.succeed(exit.value)
-          return Deferred.done(mine.deferred, exit)
-        })
-      )
-      // the request runs detached, so an interrupted first caller does not strand the others
-      return Effect.forkDetach(learn).pipe(Effect.andThen(Deferred.await(mine.deferred)))
-    })
+    // the last sample learned, until a resync of its generation forgets it
+    let latest: Sample | undefined
+    const prelude = Prelude.make(Effect.map(fetch, (delta): Sample => latest = { delta, generation: ++generation }))
     return {
-      sample,
-      now: Effect.flatMap(sample, (s) => Effect.map(Clock.currentTimeMillis, (ms) => timestampAt(s, ms))),
+      sample: prelude.get,
+      now: Effect.flatMap(prelude.get, (s) => Effect.map(Clock.currentTimeMillis, (ms) => timestampAt(s, ms))),
       resync: (gen) =>
-        Effect.sync(() => {
-          if (cell !== undefined && cell.generation === gen) cell = undefined
+        Effect.suspend(() => {
+          if (latest === undefined || latest.generation !== gen) return Effect.void
+          latest = undefined
+          return prelude.invalidate
         })
     }
   }

@@ -7,14 +7,12 @@
 import * as Endpoint from "@effect-ovh/core/Endpoint"
 import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
-import * as OvhTransport from "@effect-ovh/core/OvhTransport"
 import type * as TimeDelta from "@effect-ovh/core/TimeDelta"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Undici from "@effect/platform-node/Undici"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as OvhConfigFile from "./OvhConfigFile.ts"
+import * as UndiciHttpClient from "./UndiciHttpClient.ts"
 
 /** Options of {@link layer}: settings in code (they win), where to look for files, and the proxy. */
 export interface Options extends OvhConfig.Options {
@@ -29,16 +27,12 @@ export interface Options extends OvhConfig.Options {
    * `false` ignores them too.
    */
   readonly proxy?: string | false | undefined
-  /**
-   * \`true\` sends the calls through Effect's \`HttpClient\` (its \`http.client\` spans, its middleware)
-   * rather than straight to undici. Default \`false\`: the direct way uses 30–60 % less CPU per call
-   * (see BENCHMARKS.md); both use the same connection pool and proxy.
-   */
-  readonly viaHttpClient?: boolean | undefined
   /** The client's retry policy (default `RetryPolicy.defaultPolicy`), as `OvhClient.layerWith`'s. */
   readonly retry?: OvhClient.Options["retry"]
   /** The client-wide retry budget (default `RetryPolicy.defaultBudget`); `false` for none. */
   readonly retryBudget?: OvhClient.Options["retryBudget"]
+  /** Whether requests carry the trace context to the API (default `false`), as `OvhClient.layerWith`'s. */
+  readonly propagateTrace?: OvhClient.Options["propagateTrace"]
 }
 
 /** The config sources of `options`, highest precedence first: code, environment, files. */
@@ -56,135 +50,9 @@ export const layerConfig = (
 ): Layer.Layer<OvhConfig.OvhConfig, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError> =>
   Layer.effect(OvhConfig.OvhConfig, Effect.flatMap(configSources(options), OvhConfig.resolve))
 
-const pick = (env: Record<string, string | undefined>, name: string): string | undefined => {
-  const value = env[name] ?? env[name.toLowerCase()]
-  return value === undefined || value === "" ? undefined : value
-}
-
-const hasProxyEnv = (env: Record<string, string | undefined>) =>
-  pick(env, "HTTPS_PROXY") !== undefined || pick(env, "HTTP_PROXY") !== undefined
-
-// read from the given environment rather than process.env, so tests and embedders control it
-const proxyEnv = (env: Record<string, string | undefined>): Undici.EnvHttpProxyAgent.Options => {
-  const httpProxy = pick(env, "HTTP_PROXY")
-  const httpsProxy = pick(env, "HTTPS_PROXY") ?? httpProxy
-  const noProxy = pick(env, "NO_PROXY")
-  return {
-    ...(httpProxy !== undefined ? { httpProxy } : {}),
-    ...(httpsProxy !== undefined ? { httpsProxy } : {}),
-    ...(noProxy !== undefined ? { noProxy } : {})
-  }
-}
-
-/** The undici dispatcher: keep-alive, with the explicit proxy or the proxy variables of the environment. */
-const layerDispatcher = (options: Pick<Options, "proxy" | "env">): Layer.Layer<NodeHttpClient.Dispatcher> => {
-  const env = options.env ?? process.env
-  return Layer.effect(
-    NodeHttpClient.Dispatcher,
-    Effect.acquireRelease(
-      Effect.sync((): Undici.Dispatcher =>
-        typeof options.proxy === "string"
-          ? new Undici.ProxyAgent(options.proxy)
-          : options.proxy !== false && hasProxyEnv(env)
-          ? new Undici.EnvHttpProxyAgent(proxyEnv(env))
-          : new Undici.Agent({ keepAliveTimeout: 10_000 })
-      ),
-      (dispatcher) => Effect.promise(() => dispatcher.destroy())
-    )
-  )
-}
-
-/** The undici `HttpClient`, keep-alive, with the explicit proxy or the proxy variables of the environment. */
+/** The undici `HttpClient` (`UndiciHttpClient`), keep-alive, with the explicit proxy or the environment's. */
 export const layerHttpClient = (options: Pick<Options, "proxy" | "env"> = {}): Layer.Layer<HttpClient.HttpClient> =>
-  NodeHttpClient.layerUndiciNoDispatcher.pipe(Layer.provide(layerDispatcher(options)))
-
-const joinHeaders = (headers: Record<string, string | Array<string> | undefined>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const name in headers) {
-    const value = headers[name]
-    if (value !== undefined) out[name] = typeof value === "string" ? value : value.join(", ")
-  }
-  return out
-}
-
-/**
- * An `OvhTransport` over an undici dispatcher: each request is one \`dispatcher.dispatch\` whose answer
- * is gathered as it comes, with none of a general-purpose \`HttpClient\`'s per-request machinery (no
- * stream objects, no abort signal: \`abort\` goes to undici's own controller).
- */
-export const makeTransport = (dispatcher: Undici.Dispatcher): OvhTransport.Service => ({
-  send: (request) => {
-    let controller: Undici.Dispatcher.DispatchController | undefined
-    let aborted: Error | undefined
-    let ended = false
-    const response = new Promise<OvhTransport.Response>((resolve, reject) => {
-      const url = new URL(request.url)
-      let status = 0
-      let headers: Record<string, string> = {}
-      const chunks: Array<Buffer> = []
-      const fail = (error: Error) => {
-        ended = true
-        reject(error)
-      }
-      try {
-        dispatcher.dispatch({
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: request.method as Undici.Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null
-        }, {
-          onRequestStart(c) {
-            controller = c
-            if (aborted !== undefined) c.abort(aborted)
-          },
-          onResponseStart(_c, statusCode, responseHeaders) {
-            if (statusCode < 200) return // informational: the answer is still to come
-            status = statusCode
-            headers = joinHeaders(responseHeaders)
-          },
-          onResponseData(_c, chunk) {
-            chunks.push(chunk)
-          },
-          onResponseEnd() {
-            ended = true
-            resolve({ status, headers, body: Buffer.concat(chunks).toString("utf8") })
-          },
-          onResponseError(_c, error) {
-            fail(error)
-          }
-        })
-      } catch (error) {
-        fail(error instanceof Error ? error : new Error(String(error)))
-      }
-    })
-    return {
-      response,
-      abort: () => {
-        if (ended || aborted !== undefined) return
-        aborted = new Error("the request was stopped")
-        controller?.abort(aborted)
-      }
-    }
-  }
-})
-
-/**
- * The undici `HttpClient` and, unless \`viaHttpClient\`, over the same connection pool and proxy, the
- * `OvhTransport` that `OvhClient`'s calls take.
- */
-export const layerTransports = (
-  options: Pick<Options, "proxy" | "env" | "viaHttpClient"> = {}
-): Layer.Layer<HttpClient.HttpClient> => {
-  const http = NodeHttpClient.layerUndiciNoDispatcher
-  const transport = Layer.effect(
-    OvhTransport.OvhTransport,
-    Effect.map(Effect.service(NodeHttpClient.Dispatcher), makeTransport)
-  )
-  return (options.viaHttpClient === true ? http : Layer.merge(http, transport)).pipe(
-    Layer.provide(layerDispatcher(options))
-  )
-}
+  UndiciHttpClient.layer(options)
 
 /**
  * The whole client for Node: `OvhClient` (and the `OvhConfig` and `TimeDelta` it uses) over undici,
@@ -198,7 +66,11 @@ export const layer = (
   OvhClient.OvhClient | OvhConfig.OvhConfig | TimeDelta.TimeDelta,
   OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError
 > =>
-  OvhClient.OvhClient.layerWith({ retry: options.retry, retryBudget: options.retryBudget }).pipe(
+  OvhClient.OvhClient.layerWith({
+    retry: options.retry,
+    retryBudget: options.retryBudget,
+    propagateTrace: options.propagateTrace
+  }).pipe(
     Layer.provideMerge(layerConfig(options)),
-    Layer.provide(layerTransports(options))
+    Layer.provide(layerHttpClient(options))
   )

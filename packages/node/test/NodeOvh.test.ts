@@ -3,7 +3,9 @@ import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, layer } from "@effect/vitest"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Context, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Http from "node:http"
 import * as Net from "node:net"
 
@@ -114,23 +116,43 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
       assert.notInclude(error.message, Redacted.value(fake.credentials.consumerKey))
     }))
 
-  it.effect("sends calls straight through undici, or through the HttpClient with viaHttpClient, with the same results", () =>
+  it.effect("its HttpClient gives the pipeline the same results as platform-node's undici HttpClient", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const run = (options: NodeOvh.Options) =>
-        withClient(options, (client) =>
-          Effect.gen(function*() {
-            const me = yield* client.get<{ firstname: string }>("/me")
-            const missing = yield* Effect.flip(client.get("/no/such/{thing}", { thing: "x" }))
-            const created = yield* client.post<null>("/me/sshKey", { keyName: `k${options.viaHttpClient}`, key: "ssh-ed25519 AAAA" })
-            return { firstname: me.firstname, missing: missing._tag, queryId: "queryId" in missing && missing.queryId !== undefined, created }
-          }))
-      const direct = yield* run(optionsOf(fake))
-      const viaHttpClient = yield* run({ ...optionsOf(fake), viaHttpClient: true })
-      assert.deepStrictEqual(direct, { firstname: "Linus", missing: "ResourceNotFound", queryId: true, created: null })
-      assert.deepStrictEqual(viaHttpClient, direct)
+      const run = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
+        Effect.gen(function*() {
+          const client = yield* OvhClient.OvhClient
+          const me = yield* client.get<{ firstname: string }>("/me")
+          const missing = yield* Effect.flip(client.get("/no/such/{thing}", { thing: "x" }))
+          const created = yield* client.post<null>("/me/sshKey", { keyName: `k-${name}`, key: "ssh-ed25519 AAAA" })
+          const raw = yield* client.raw({ method: "GET", path: "/me" })
+          return {
+            firstname: me.firstname,
+            missing: missing._tag,
+            queryId: "queryId" in missing && missing.queryId !== undefined,
+            created,
+            rawStatus: raw.status,
+            rawBody: ((yield* raw.json) as { firstname: string }).firstname
+          }
+        }).pipe(
+          Effect.provide(OvhClient.OvhClient.layer.pipe(
+            Layer.provide(NodeOvh.layerConfig(optionsOf(fake))),
+            Layer.provide(Layer.fresh(http))
+          ))
+        )
+      const ours = yield* run("ours", NodeOvh.layerHttpClient({ proxy: false }))
+      const platform = yield* run("platform", NodeHttpClient.layerUndici)
+      assert.deepStrictEqual(ours, {
+        firstname: "Linus",
+        missing: "ResourceNotFound",
+        queryId: true,
+        created: null,
+        rawStatus: 200,
+        rawBody: "Linus"
+      })
+      assert.deepStrictEqual(platform, ours)
       const keys = (yield* fake.calls).filter((c) => c.method === "POST").map((c) => (c.body as { keyName: string }).keyName)
-      assert.includeMembers(keys, ["kundefined", "ktrue"])
+      assert.includeMembers(keys, ["k-ours", "k-platform"])
     }))
 
   it.effect("a timeout or an interruption aborts the request on the wire", () =>
