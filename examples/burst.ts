@@ -1,13 +1,13 @@
 /**
  * `pnpm example burst --datacenter sbg1`: enables network burst on every dedicated server of a
- * datacenter, python-ovh's example, reporting each server.
+ * datacenter, python-ovh's example, reporting each server with its datacenter's name.
  *
- * Calls go through the typed API. Needs `GET /dedicated/server`, `GET /dedicated/server/*` and
- * `PUT /dedicated/server/*`.
+ * Calls go through the typed API: `FanOut.getAll` lists the servers and fetches each one. Needs
+ * `GET /dedicated/server`, `GET /dedicated/server/*` and `PUT /dedicated/server/*`.
  */
-import { Api } from "@effect-ovh/core"
+import { Api, Datacenter, FanOut } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect, Layer, Schema } from "effect"
+import { Console, Effect, Layer, Schema, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 
@@ -20,21 +20,23 @@ export class BurstFailed extends Schema.TaggedError<BurstFailed>()("BurstFailed"
   }
 }
 
-/** Enables burst on the servers of `datacenter`; details are fetched `concurrency` at a time. */
+/** A datacenter as printed: `Roubaix 7 (rbx7)`, or its code alone when it has no known name. */
+const described = (code: string): string => {
+  const name = Datacenter.nameOf(code)
+  return name === code ? code : `${name} (${code})`
+}
+
+/** Enables burst on the servers of `datacenter` (any case); details are fetched `concurrency` at a time. */
 export const burst = (options: { readonly datacenter: string; readonly concurrency: number }) =>
   Effect.gen(function*() {
     const api = yield* Api.Api
-    const names = yield* api.get("/dedicated/server")
-    const servers = yield* Effect.forEach(
-      names,
-      (serviceName) => api.get("/dedicated/server/{serviceName}", { serviceName }),
-      { concurrency: options.concurrency }
-    )
+    const servers = yield* Stream.runCollect(FanOut.getAll("/dedicated/server", { concurrency: options.concurrency }))
+    const wanted = options.datacenter.toLowerCase()
     const failed: Array<string> = []
     let enabled = 0
     for (const server of servers) {
-      if (server.datacenter !== options.datacenter) {
-        yield* Console.log(`${server.name}: in ${server.datacenter}, skipped`)
+      if (server.datacenter !== wanted) {
+        yield* Console.log(`${server.name}: in ${described(server.datacenter)}, skipped`)
         continue
       }
       const serviceName = server.name
@@ -56,14 +58,14 @@ export const burst = (options: { readonly datacenter: string; readonly concurren
       else enabled++
       yield* Console.log(`${server.name}: ${outcome}`)
     }
-    yield* Console.log(`burst newly enabled on ${enabled} server(s) in ${options.datacenter}`)
+    yield* Console.log(`burst newly enabled on ${enabled} server(s) in ${described(wanted)}`)
     if (failed.length > 0) return yield* new BurstFailed({ failed })
   })
 
 const command = Command.make("burst", {
   datacenter: Flag.String("datacenter").pipe(
     Flag.withDescription("The datacenter whose servers get burst (e.g. sbg1, gra1, rbx7, bhs3)"),
-    Flag.filter((dc) => /^[a-z]+[0-9a-z-]*$/.test(dc), (dc) => `--datacenter is a name like sbg1, got ${JSON.stringify(dc)}`),
+    Flag.filter((dc) => /^[a-z]+[0-9a-z-]*$/i.test(dc), (dc) => `--datacenter is a code like sbg1, got ${JSON.stringify(dc)}`),
     Flag.withDefault("sbg1")
   ),
   concurrency: Flag.Int("concurrency").pipe(

@@ -11,18 +11,19 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
-      const result = yield* runWith(fake, "burst", "--datacenter", "sbg1")
+      // the datacenter in any case; datacenters printed with their names
+      const result = yield* runWith(fake, "burst", "--datacenter", "SBG1")
       assert.strictEqual(result.code, 0, result.stderr)
       assert.strictEqual(
         result.stdout,
         [
           "ns3001234.ip-51-68-1.eu: burst enabled",
-          "ns3005678.ip-51-68-2.eu: in gra1, skipped",
+          "ns3005678.ip-51-68-2.eu: in Gravelines 1 (gra1), skipped",
           "ns3009012.ip-51-68-3.eu: burst already active",
-          "ns3013456.ip-51-68-4.eu: in rbx7, skipped",
+          "ns3013456.ip-51-68-4.eu: in Roubaix 7 (rbx7), skipped",
           "ns3017890.ip-51-68-5.eu: burst enabled",
-          "ns3021234.ip-51-68-6.eu: in bhs3, skipped",
-          "burst newly enabled on 2 server(s) in sbg1",
+          "ns3021234.ip-51-68-6.eu: in Beauharnois, Quebec 3 (bhs3), skipped",
+          "burst newly enabled on 2 server(s) in Strasbourg 1 (sbg1)",
           ""
         ].join("\n")
       )

@@ -6,6 +6,7 @@
  */
 export * as AccessRecorder from "./AccessRecorder.ts"
 export * as ConsumerKey from "./ConsumerKey.ts"
+export * as Datacenter from "./Datacenter.ts"
 export * as Endpoint from "./Endpoint.ts"
 export * as FanOut from "./FanOut.ts"
 export * as OAuth2 from "./OAuth2.ts"
