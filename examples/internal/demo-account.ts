@@ -100,14 +100,16 @@ export const prepare = (fake: FakeOvhApi.FakeOvhApi["Service"], options: { reado
       const registered = yield* fake.registerApplication({ name: app.name })
       yield* fake.createConsumerKey({ rules: app.rules, applicationKey: registered.applicationKey })
     }
-    // the user opens the validation URL a moment after the key is requested
+    // the user opens the validation URL a moment after the key is requested, and keeps the key for a day
     yield* fake.route({ method: "POST", path: "/auth/credential" }, (request) =>
       Effect.gen(function*() {
         const reply = yield* request.next
-        const key = (reply.body as { readonly consumerKey?: string } | null)?.consumerKey
-        if (key !== undefined) {
+        const url = (reply.body as { readonly validationUrl?: string } | null)?.validationUrl
+        if (url !== undefined) {
           yield* Effect.forkDetach(
-            Effect.sleep(options.validateAfter).pipe(Effect.andThen(fake.validateConsumerKey(key, { expiresIn: 86_400 })))
+            Effect.sleep(options.validateAfter).pipe(
+              Effect.andThen(Effect.promise(() => fetch(`${url}&duration=86400`, { redirect: "manual" }).then((page) => page.text())))
+            )
           )
         }
         return reply
@@ -117,11 +119,11 @@ export const prepare = (fake: FakeOvhApi.FakeOvhApi["Service"], options: { reado
       Effect.map(request.next, (reply) => ({
         ...reply,
         body: {
+          ...(reply.body as object),
           id: `${Math.floor(Date.now() / 1000) % 100_000}`,
           account: String((request.body as { readonly from?: unknown }).from ?? "").split("@")[0],
           action: "add",
           type: "forward",
-          domain: request.params["domain"],
           date: new Date().toISOString().replace(/\.\d+Z$/, "+00:00")
         }
       })))

@@ -211,7 +211,7 @@ export const make = (options: FakeOvhApi.Options) =>
       return Reply.notFound(
         param === undefined
           ? `The requested object (${Reply.describeParams(match?.params ?? {})}) does not exist`
-          : `The requested object (${param} = ${Store.lastOf(first)}) does not exist`
+          : `The requested object (${param} = ${Store.idOf(first)}) does not exist`
       )
     }
 
@@ -275,7 +275,7 @@ export const make = (options: FakeOvhApi.Options) =>
             id = String(numbers.length === 0 ? 1 : Math.max(...numbers) + 1)
           } else id = generator.id(match.file, collection.type, path, ids.length + 100 + queryCounter)
           if (ids.includes(id)) return Reply.conflict(`The requested object (${collection.param} = ${id}) already exists`)
-          const childPath = `${path}/${id}`
+          const childPath = `${path}/${id.replace(/\//g, "%2F")}`
           const generated = generator.value(childFile, childType, childPath)
           const base = generated !== null && typeof generated === "object" && !Array.isArray(generated)
             ? generated as Record<string, unknown>

@@ -28,11 +28,17 @@ export const parentOf = (p: string): string => p.slice(0, p.lastIndexOf("/")) ||
 /** The last segment (`/me/bill/B1` -> `B1`). */
 export const lastOf = (p: string): string => p.slice(p.lastIndexOf("/") + 1)
 
-/** Decodes each segment (`/me/bill/B%201` -> `/me/bill/B 1`), keeping one that is not valid percent-encoding. */
+/** The id the last segment names (`/ip/192.0.2.0%2F24` -> `192.0.2.0/24`). */
+export const idOf = (p: string): string => lastOf(p).replace(/%2F/gi, "/")
+
+/**
+ * Decodes each segment (`/me/bill/B%201` -> `/me/bill/B 1`), keeping one that is not valid percent-encoding,
+ * and keeping an encoded slash encoded, so an id holding one (`/ip/192.0.2.0%2F24`) stays one segment.
+ */
 export const decodeSegments = (p: string): string =>
   p.split("/").map((segment) => {
     try {
-      return decodeURIComponent(segment)
+      return decodeURIComponent(segment.replace(/%2F/gi, "%252F"))
     } catch {
       return segment
     }
@@ -54,7 +60,7 @@ export const make = (options: Options) => {
     const prefix = p + "/"
     const out: Array<string> = []
     for (const key of values.keys()) {
-      if (key.startsWith(prefix) && !key.slice(prefix.length).includes("/")) out.push(lastOf(key))
+      if (key.startsWith(prefix) && !key.slice(prefix.length).includes("/")) out.push(idOf(key))
     }
     return out
   }
@@ -78,7 +84,7 @@ export const make = (options: Options) => {
     if (deleted.has(p)) return false
     const parent = parentOf(p)
     if (parent !== p && options.collectionAt(parent) !== undefined) {
-      return exists(parent) && membersOf(parent).includes(lastOf(p))
+      return exists(parent) && membersOf(parent).includes(idOf(p))
     }
     if (!options.knows(p)) return false
     return parent === p || parent === "/" || !options.knows(parent) || exists(parent)
@@ -99,7 +105,7 @@ export const make = (options: Options) => {
       if (!explicit.has(parent)) members.delete(parent)
       explicit.add(parent)
       const ids = membersOf(parent)
-      if (!ids.includes(lastOf(at))) ids.push(lastOf(at))
+      if (!ids.includes(idOf(at))) ids.push(idOf(at))
     }
   }
 
@@ -109,7 +115,7 @@ export const make = (options: Options) => {
     if (options.collectionAt(parent) === undefined) return
     const ids = membersOf(parent)
     explicit.add(parent)
-    if (!ids.includes(lastOf(p))) ids.push(lastOf(p))
+    if (!ids.includes(idOf(p))) ids.push(idOf(p))
   }
 
   return {
@@ -163,7 +169,7 @@ export const make = (options: Options) => {
       if (options.collectionAt(parent) !== undefined) {
         const ids = membersOf(parent)
         explicit.add(parent)
-        const i = ids.indexOf(lastOf(p))
+        const i = ids.indexOf(idOf(p))
         if (i >= 0) ids.splice(i, 1)
       }
       const prefix = p + "/"

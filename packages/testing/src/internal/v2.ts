@@ -78,7 +78,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     return out.length > 1 ? out.replace(/\/+$/, "") : out
   }
   const parentOf = Store.parentOf
-  const lastOf = Store.lastOf
+  const lastOf = Store.idOf
 
   const childOf = (match: Schemas.Match) => {
     const template = match.api.path
