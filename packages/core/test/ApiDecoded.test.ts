@@ -191,6 +191,18 @@ type Decoding = (path: string, params: object) => Effect.Effect<unknown, { _tag:
 const decodeGet = Effect.fnUntraced(function*(template: string, params: Record<string, unknown>) {
   const decoded = yield* ApiDecoded.ApiDecoded
   const client = yield* OvhClient.OvhClient
+  // the fake knows an id only if its collection lists it: list each id of the path in its collection first
+  const fake = yield* FakeOvhApi.FakeOvhApi
+  const segments = template.split("/")
+  const fill = (segment: string) =>
+    segment.replace(/^\{(.+)\}$/, (_, name: string) => encodeURIComponent(String(params[name])))
+  for (let i = 2; i < segments.length; i++) {
+    const name = /^\{(.+)\}$/.exec(segments[i]!)?.[1]
+    if (name !== undefined && params[name] !== undefined) {
+      // a collection the descriptions have no path for cannot be seeded (nor listed): the id is then taken as is
+      yield* Effect.exit(fake.seed(segments.slice(0, i).map(fill).join("/"), [String(params[name])]))
+    }
+  }
   const result = yield* Effect.result((decoded.get as Decoding)(template, params))
   if (result._tag === "Success") return "ok" as const
   if (result.failure._tag !== "InvalidResponse") return "unanswered" as const
@@ -276,6 +288,7 @@ describe("ApiDecoded", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const api = yield* ApiDecoded.ApiDecoded
+      yield* fake.seed("/me/bill", ["FR1"])
       yield* fake.route({ method: "GET", path: "/me/bill/{billId}" }, (request) =>
         Effect.map(request.next, (reply) => ({
           ...reply,
