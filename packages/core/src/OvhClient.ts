@@ -22,39 +22,23 @@ import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
-import * as OAuth2 from "./OAuth2.ts"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
 import * as RateLimiter from "./RateLimiter.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as TimeDelta from "./TimeDelta.ts"
 import * as Answer from "./internal/answer.ts"
-import type * as Authenticator from "./internal/authenticator.ts"
-import * as BearerOAuth2 from "./internal/bearerOAuth2.ts"
-import * as BearerToken from "./internal/bearerToken.ts"
+import * as Authenticator from "./internal/authenticator.ts"
 import * as ClockResync from "./internal/clockResync.ts"
 import * as Encode from "./internal/encode.ts"
 import * as Observe from "./internal/observe.ts"
 import * as Send from "./internal/send.ts"
 import { settle } from "./internal/settled.ts"
-import * as SignApplicationKey from "./internal/signApplicationKey.ts"
 
-export {
-  /** A parameter name as sent: a leading `_` is stripped when the rest is a reserved word (`_from` → `from`). */
-  canonicalName,
-  /** Compact JSON with every non-ASCII character escaped as `\uXXXX`, as the official wrappers send it. */
-  encodeBody,
-  /** The query string of parameters (without `?`), in insertion order. */
-  encodeQuery,
-  /** The request of `get`, `post`, `put` and `delete`, path templates resolved. */
-  request,
-  /** The absolute URL of a request as it goes on the wire (the string that is signed). */
-  urlOf
-} from "./internal/encode.ts"
-export {
-  /** What a signature still refused right after re-learning the server time leaves as causes. */
-  signatureHint
-} from "./internal/clockResync.ts"
+/** Encoding (documented where defined): parameter names, query strings, bodies, templates, signed URLs. */
+export { canonicalName, encodeBody, encodeQuery, request, urlOf } from "./internal/encode.ts"
+/** What a signature still refused right after re-learning the server time leaves as causes. */
+export { signatureHint } from "./internal/clockResync.ts"
 
 /** An HTTP method of the API. */
 export type Method = Encode.Method
@@ -68,6 +52,8 @@ export type CallOptions = Encode.CallOptions
 export type Request = Encode.Request
 /** An answer: its status, headers, `X-Ovh-QueryID` and decoded JSON body. */
 export type Reply<A = unknown> = Answer.Reply<A>
+/** The parameters of a POST or PUT: path parameters, then the JSON body's fields. */
+export type Params = Readonly<Record<string, unknown>>
 
 /** What a client does. */
 export interface Service {
@@ -77,43 +63,27 @@ export interface Service {
   /** Like `call`, keeping the status and headers (pagination, query ids). */
   readonly send: <A = unknown>(request: Request) => Effect.Effect<Reply<A>, OvhError.OvhError>
   /** Sends a request and returns the HTTP response as it came, whatever its status. */
-  readonly raw: (
-    request: Request
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, OvhError.NetworkError | OvhError.InvalidKey | OvhError.OvhError>
+  readonly raw: (request: Request) => Effect.Effect<HttpClientResponse.HttpClientResponse, OvhError.OvhError>
   /**
    * `GET path?params`. The path may be a template: `get("/me/bill/{billId}", { billId })` puts `billId`
    * in the path and the other parameters in the query (see {@link request}).
    */
   readonly get: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
   /** `DELETE path?params`, with path templates as `get`. */
-  readonly delete: <A = unknown>(
-    path: string,
-    params?: Query,
-    options?: CallOptions
-  ) => Effect.Effect<A, OvhError.OvhError>
+  readonly delete: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
   /**
    * `POST path` with `params` as a JSON body (none when `params` is absent), with path templates as `get`:
    * `post("/email/domain/{domain}/redirection", { domain, from, to, localCopy })`.
    */
-  readonly post: <A = unknown>(
-    path: string,
-    params?: Readonly<Record<string, unknown>>,
-    options?: CallOptions
-  ) => Effect.Effect<A, OvhError.OvhError>
+  readonly post: <A = unknown>(path: string, params?: Params, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
   /** `PUT path` with `params` as a JSON body (none when `params` is absent), with path templates as `post`. */
-  readonly put: <A = unknown>(
-    path: string,
-    params?: Readonly<Record<string, unknown>>,
-    options?: CallOptions
-  ) => Effect.Effect<A, OvhError.OvhError>
+  readonly put: <A = unknown>(path: string, params?: Params, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
   /**
    * The same client (HTTP client, learned time delta) signing with another consumer key of the same
    * application, e.g. one just requested with `ConsumerKey.request`. Fails when the client does not
    * authenticate with an application key.
    */
-  readonly withConsumerKey: (
-    consumerKey: string | Redacted.Redacted<string>
-  ) => Effect.Effect<Service, OvhError.InvalidKey>
+  readonly withConsumerKey: (consumerKey: string | Redacted.Redacted<string>) => Effect.Effect<Service, OvhError.InvalidKey>
 }
 
 /** Options of a client's layer: its resilience defaults. */
@@ -158,26 +128,6 @@ interface Shared {
   readonly send: Send.Send
 }
 
-const authenticatorOf = (
-  auth: OvhConfig.Auth,
-  settings: OvhConfig.Settings,
-  timeDelta: TimeDelta.TimeDelta["Service"],
-  http: HttpClient.HttpClient,
-  send: Send.Send
-): Authenticator.Authenticator => {
-  switch (auth._tag) {
-    case "ApplicationKey":
-      return SignApplicationKey.make(auth, timeDelta, send)
-    case "AccessToken":
-      return BearerToken.make(auth, send)
-    case "OAuth2":
-      return BearerOAuth2.make(
-        OAuth2.makeTokenCache(OAuth2.fetchToken(http, auth, { timeout: settings.timeout })),
-        send
-      )
-  }
-}
-
 const makeWith = (
   options: Options,
   shared?: Shared
@@ -188,9 +138,8 @@ const makeWith = (
     const http = yield* HttpClient.HttpClient
     const auth = settings.auth
     const send = shared?.send ?? Send.make(http, options)
-    const authenticator = authenticatorOf(auth, settings, timeDelta, http, send)
+    const authenticator = Authenticator.make(settings, timeDelta, http, send)
     const resync = ClockResync.make(timeDelta)
-    const prelude = auth._tag === "OAuth2" ? "an OAuth2 token" : "the server time (GET /auth/time)"
     const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
     const budget = shared?.budget ??
       (options.retryBudget === false ? RetryPolicy.unlimitedBudget : RetryPolicy.makeBudget(options.retryBudget))
@@ -218,7 +167,11 @@ const makeWith = (
         {
           duration: timeout,
           orElse: () =>
-            Effect.fail(state.sent ? Send.timedOut(target, timeout) : settle(Send.timedOut(target, timeout, prelude)))
+            Effect.fail(
+              state.sent || authenticator.prelude === undefined
+                ? Send.timedOut(target, timeout)
+                : settle(Send.timedOut(target, timeout, authenticator.prelude))
+            )
         }
       ))
     }
@@ -265,11 +218,7 @@ const makeWith = (
     })
 
     const shortcut = (method: Method) =>
-    <A>(
-      path: string,
-      params?: Readonly<Record<string, unknown>>,
-      options?: CallOptions
-    ): Effect.Effect<A, OvhError.OvhError> => {
+    <A>(path: string, params?: Params, options?: CallOptions) => {
       const made = Encode.request(method, path, params, options)
       return made instanceof OvhError.BadParameters ? Effect.fail(made) : call<A>(made)
     }

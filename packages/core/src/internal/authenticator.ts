@@ -4,10 +4,17 @@
  * answer to `read`. One stage per kind: `signApplicationKey`, `bearerOAuth2`, `bearerToken`.
  */
 import type * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as OAuth2 from "../OAuth2.ts"
+import type * as OvhConfig from "../OvhConfig.ts"
 import type * as OvhError from "../OvhError.ts"
+import type * as TimeDelta from "../TimeDelta.ts"
+import * as BearerOAuth2 from "./bearerOAuth2.ts"
+import * as BearerToken from "./bearerToken.ts"
 import type * as Send from "./send.ts"
+import * as SignApplicationKey from "./signApplicationKey.ts"
 
 /** What a call's stages record for each other across its attempts. */
 export interface CallState {
@@ -21,6 +28,8 @@ export interface CallState {
 
 /** One authenticated exchange. */
 export interface Authenticator {
+  /** What a request waits for before it can be sent, if anything, for timeout messages. */
+  readonly prelude: string | undefined
   readonly exchange: <A, E>(
     request: HttpClientRequest.HttpClientRequest,
     target: Send.Target,
@@ -31,5 +40,20 @@ export interface Authenticator {
   ) => Effect.Effect<A, E | OvhError.OvhError>
 }
 
-/** The name of what a call waits for before its request is sent, for timeout messages. */
-export type PreludeName = "the server time (GET /auth/time)" | "an OAuth2 token"
+/** The stage of `settings`' kind of credentials. */
+export const make = (
+  settings: OvhConfig.Settings,
+  timeDelta: TimeDelta.TimeDelta["Service"],
+  http: HttpClient.HttpClient,
+  send: Send.Send
+): Authenticator => {
+  const auth = settings.auth
+  switch (auth._tag) {
+    case "ApplicationKey":
+      return SignApplicationKey.make(auth, timeDelta, send)
+    case "AccessToken":
+      return BearerToken.make(auth, send)
+    case "OAuth2":
+      return BearerOAuth2.make(OAuth2.makeTokenCache(OAuth2.fetchToken(http, auth, { timeout: settings.timeout })), send)
+  }
+}

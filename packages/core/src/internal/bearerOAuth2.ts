@@ -18,6 +18,7 @@ const bearer = (request: HttpClientRequest.HttpClientRequest, token: OAuth2.Toke
 
 /** The OAuth2 stage over a token cache. */
 export const make = (tokens: OAuth2.TokenCache, send: Send.Send): Authenticator.Authenticator => ({
+  prelude: "an OAuth2 token",
   exchange: (request, target, needAuth, state, read) => {
     if (!needAuth) {
       state.sent = true

@@ -8,6 +8,7 @@ import type * as Send from "./send.ts"
 
 /** The static-token stage. */
 export const make = (auth: OvhConfig.AccessTokenAuth, send: Send.Send): Authenticator.Authenticator => ({
+  prelude: undefined,
   exchange: (request, target, needAuth, state, read) => {
     state.sent = true
     const authenticated = needAuth

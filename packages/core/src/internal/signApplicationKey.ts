@@ -22,6 +22,7 @@ export const make = (
 ): Authenticator.Authenticator => {
   const application = { "x-ovh-application": auth.applicationKey }
   return {
+    prelude: "the server time (GET /auth/time)",
     exchange: (request, target, needAuth, state, read) => {
       if (!needAuth) {
         state.sent = true
