@@ -1,6 +1,18 @@
 import * as Endpoint from "@effect-ovh/core/Endpoint"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { randomBytes } from "node:crypto"
+import { inspect } from "node:util"
+
+const randomSecret = () => randomBytes(24).toString("base64url")
+
+// every string an error shows, searched for any 8-character run of the secret
+const assertHidden = (error: Endpoint.InvalidEndpoint, secret: string) => {
+  const shown = [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), error.endpoint]
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    for (const text of shown) assert.notInclude(text, secret.slice(i, i + 8))
+  }
+}
 
 describe("Endpoint", () => {
   it.effect("resolves every named endpoint from the table", () =>
@@ -40,6 +52,32 @@ describe("Endpoint", () => {
       assert.strictEqual(broken._tag, "InvalidEndpoint")
       const query = yield* Effect.flip(Endpoint.resolve("https://api.example.com/1.0?x=1"))
       assert.include(query.reason, "query")
+    }))
+
+  it.effect("never repeats a password, a query or a value that is not a name", () =>
+    Effect.gen(function*() {
+      const password = randomSecret()
+      const withPassword = yield* Effect.flip(Endpoint.resolve(`https://user:${password}@api.example.com/1.0`))
+      assertHidden(withPassword, password)
+      assert.strictEqual(withPassword.endpoint, "https://***@api.example.com/1.0")
+      assert.include(withPassword.reason, "credentials")
+
+      const token = randomSecret()
+      const withQuery = yield* Effect.flip(Endpoint.resolve(`https://api.example.com/1.0?token=${token}`))
+      assertHidden(withQuery, token)
+      assert.strictEqual(withQuery.endpoint, "https://api.example.com/1.0?…")
+
+      const broken = randomSecret()
+      assertHidden(yield* Effect.flip(Endpoint.resolve(`https://user:${broken}@[bad`)), broken)
+
+      // a secret given as the endpoint by mistake (32 characters, as OVHcloud's secrets)
+      const misplaced = randomSecret().slice(0, 32)
+      const error = yield* Effect.flip(Endpoint.resolve(misplaced))
+      assertHidden(error, misplaced)
+      assert.strictEqual(error.endpoint, "<a value of 32 characters>")
+
+      // a name is shown as written, so that a typo can be seen
+      assert.strictEqual((yield* Effect.flip(Endpoint.resolve("ovh-euu"))).endpoint, "ovh-euu")
     }))
 
   it("routes /v1 and /v2 paths to the host root", () => {

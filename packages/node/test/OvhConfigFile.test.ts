@@ -2,10 +2,22 @@ import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as OvhConfigFile from "@effect-ovh/node/OvhConfigFile"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { randomBytes } from "node:crypto"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { inspect } from "node:util"
+
+const randomSecret = () => randomBytes(24).toString("base64url")
+
+// every string an error shows, searched for any 8-character run of the secret
+const assertHidden = (error: object, secret: string) => {
+  const shown = [String((error as Error).message), String(error), JSON.stringify(error), inspect(error, { depth: 10 })]
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    for (const text of shown) assert.notInclude(text, secret.slice(i, i + 8))
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), "ovh-conf-"))
 const write = (name: string, text: string) => {
@@ -94,5 +106,114 @@ describe("OvhConfigFile", () => {
       const malformed = yield* Effect.flip(settingsOf({ configPaths: [bad], env: {} }))
       assert.strictEqual(malformed._tag, "OvhConfigFileError")
       assert.include(malformed.message, `${bad}:3`)
+    }))
+
+  it.effect("reads as configparser: lower-cased options, verbatim section names, continuation lines, [DEFAULT]", () =>
+    Effect.gen(function*() {
+      const sections = yield* OvhConfigFile.parse(
+        [
+          "[DEFAULT]",
+          "Application_Secret = as-default",
+          "[ ovh-eu ]",
+          "APPLICATION_KEY = ak",
+          "description = first",
+          "   second",
+          "",
+          "   third",
+          "   ; a comment inside is dropped",
+          "",
+          "consumer_key = ck ; kept",
+          "[ovh-ca]x",
+          "endpoint=",
+          "[DEFAULT]",
+          "timeout = 30"
+        ].join("\r\n"),
+        "f"
+      )
+      assert.deepStrictEqual(sections, {
+        DEFAULT: { application_secret: "as-default", timeout: "30" },
+        " ovh-eu ": { application_key: "ak", description: "first\nsecond\n\nthird", consumer_key: "ck ; kept" },
+        "ovh-ca": { endpoint: "" }
+      })
+    }))
+
+  it.effect("refuses what configparser refuses, quoting keys and never values", () =>
+    Effect.gen(function*() {
+      const secret = randomSecret()
+      const cases: Array<[string, number, string]> = [
+        [`application_secret=${secret}\n`, 1, `option "application_secret" comes before any [section] header`],
+        [`[ovh-eu]\napplication_secret ${secret}\n`, 2, `expected "[section]" or "key = value"`],
+        [`[ovh-eu]\n= ${secret}\n`, 2, "the key is empty"],
+        [`[ovh-eu]\nconsumer_key=a\nCONSUMER_KEY=${secret}\n`, 3, `option "consumer_key" appears twice in section "[ovh-eu]"`],
+        [`[ovh-eu]\n[default]\n[ovh-eu]\n`, 3, `section "[ovh-eu]" appears twice`],
+        [`${secret}\n[ovh-eu]\n`, 1, "expected a [section] header first"]
+      ]
+      for (const [text, line, reason] of cases) {
+        const error = yield* Effect.flip(OvhConfigFile.parse(text, "/x/ovh.conf"))
+        assert.strictEqual(error.line, line, text)
+        assert.include(error.reason, reason)
+        assertHidden(error, secret)
+      }
+    }))
+
+  it("merges files as one parser: later files win key by key, an empty value replaces nothing", () => {
+    assert.deepStrictEqual(
+      OvhConfigFile.merge([
+        { DEFAULT: { application_key: "ak-etc" }, "ovh-eu": { consumer_key: "ck-etc", application_secret: "as-etc" } },
+        { "ovh-eu": { consumer_key: "", application_secret: "as-home" }, "ovh-ca": {} }
+      ]),
+      {
+        DEFAULT: { application_key: "ak-etc" },
+        "ovh-eu": { consumer_key: "ck-etc", application_secret: "as-home" },
+        "ovh-ca": {}
+      }
+    )
+  })
+
+  it.effect("skips a default file that cannot be read, as python's configparser does, and says so", () =>
+    Effect.gen(function*() {
+      const folder = join(dir, "a-directory.conf")
+      mkdirSync(folder, { recursive: true })
+      const good = write("good.conf", "[default]\nendpoint=ovh-eu\n[ovh-eu]\naccess_token=t\n")
+      const [source] = yield* OvhConfigFile.sources({ paths: [folder, good] })
+      assert.strictEqual(source!.label, `${folder} (unreadable: EISDIR), ${good}`)
+      const settings = yield* settingsOf({ configPaths: [folder, good], env: {} })
+      assert.strictEqual(settings.auth._tag, "AccessToken")
+      const named = yield* Effect.flip(settingsOf({ configPaths: [], configFile: folder, env: {} }))
+      assert.strictEqual(named._tag, "OvhConfigFileError")
+    }))
+
+  it.effect("reads OVH_* through the current ConfigProvider when no env record is given", () =>
+    Effect.gen(function*() {
+      const conf = write("provider.conf", "[default]\nendpoint=ovh-eu\n[ovh-ca]\napplication_secret=as-file\n")
+      const provider = ConfigProvider.layer(ConfigProvider.fromUnknown({
+        OVH_ENDPOINT: "ovh-ca",
+        OVH_APPLICATION_KEY: "ak-provider",
+        OVH_CONSUMER_KEY: "ck-provider"
+      }))
+      const settings = yield* Effect.gen(function*() {
+        return yield* OvhConfig.OvhConfig
+      }).pipe(
+        Effect.provide(OvhConfigFile.layerConfig({ configPaths: [conf], consumerKey: "ck-code" }).pipe(Layer.provide(provider)))
+      )
+      assert.strictEqual(settings.endpoint.name, "ovh-ca")
+      const auth = settings.auth as OvhConfig.ApplicationKeyAuth
+      assert.strictEqual(auth.applicationKey, "ak-provider")
+      assert.strictEqual(Redacted.value(auth.applicationSecret), "as-file")
+      assert.strictEqual(Redacted.value(Option.getOrThrow(auth.consumerKey)), "ck-code")
+
+      // an env record, when given, replaces the provider
+      const error = yield* Effect.flip(OvhConfigFile.settings({ configPaths: [], env: {} }).pipe(Effect.provide(provider)))
+      assert.strictEqual(error._tag, "OvhConfigError")
+      assert.include(error.message, "environment variable OVH_ENDPOINT")
+    }))
+
+  it.effect("hints at a section written [ ovh-eu ] when no section matches the endpoint", () =>
+    Effect.gen(function*() {
+      const conf = write("spaced.conf", "[default]\nendpoint=ovh-eu\n[ ovh-eu ]\napplication_key=ak\napplication_secret=as\n")
+      const error = yield* Effect.flip(settingsOf({ configPaths: [conf], env: {} }))
+      assert.strictEqual(error._tag, "OvhConfigError")
+      assert.include(error.message, `"[ ovh-eu ]"`)
+      assert.include(error.message, `${conf} [ovh-eu] application_key`)
     }))
 })
