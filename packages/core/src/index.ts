@@ -2,6 +2,9 @@
  * @effect-ovh/core: the OVHcloud API, the Effect way. Runtime-agnostic: it needs an `HttpClient`
  * and nothing else from the platform.
  *
+ * `ApiDecoded` and `ApiSchema` load the generated schema tables, so they are imported by subpath
+ * (`import * as ApiDecoded from "@effect-ovh/core/ApiDecoded"`), never through this barrel.
+ *
  * @since 0.1.0
  */
 export * as AccessRecorder from "./AccessRecorder.ts"
@@ -20,5 +23,3 @@ export * as Signature from "./Signature.ts"
 export * as TimeDelta from "./TimeDelta.ts"
 export * as Api from "./Api.ts"
 export * as TypedApi from "./TypedApi.ts"
-export * as ApiDecoded from "./ApiDecoded.ts"
-export * as ApiSchema from "./ApiSchema.ts"

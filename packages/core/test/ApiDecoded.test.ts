@@ -1,4 +1,6 @@
-import { Api, ApiDecoded, ApiSchema, OvhClient, OvhError } from "@effect-ovh/core"
+import { Api, OvhClient, OvhError } from "@effect-ovh/core"
+import * as ApiDecoded from "@effect-ovh/core/ApiDecoded"
+import * as ApiSchema from "@effect-ovh/core/ApiSchema"
 import { FakeOvhApi } from "@effect-ovh/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"

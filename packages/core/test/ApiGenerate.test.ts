@@ -1,4 +1,4 @@
-import { ApiSchema } from "@effect-ovh/core"
+import * as ApiSchema from "@effect-ovh/core/ApiSchema"
 import { assert, describe, it } from "@effect/vitest"
 import * as childProcess from "node:child_process"
 import * as fs from "node:fs"

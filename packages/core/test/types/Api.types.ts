@@ -100,7 +100,7 @@ const removed = api.delete("/domain/zone/{zoneName}/record/{id}", { zoneName: "e
 expect<Equal<Success<typeof removed>, void>>(true)
 
 // The decoding client has the same calls and types.
-declare const decoded: import("@effect-ovh/core").ApiDecoded.Service
+declare const decoded: import("@effect-ovh/core/ApiDecoded").Service
 const decodedBill = decoded.get("/me/bill/{billId}", { billId: "FR1" })
 expect<Equal<Success<typeof decodedBill>, Api.V1.billing.Bill>>(true)
 // @ts-expect-error the same compile errors
