@@ -1,6 +1,8 @@
+import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as OvhConfigFile from "@effect-ovh/node/OvhConfigFile"
+import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import { randomBytes } from "node:crypto"
@@ -216,4 +218,23 @@ describe("OvhConfigFile", () => {
       assert.include(error.message, `"[ ovh-eu ]"`)
       assert.include(error.message, `${conf} [ovh-eu] application_key`)
     }))
+
+  it.effect("gives a client its keys from a ConfigProvider: the client signs with them and the fake accepts", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const me = yield* Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ readonly nichandle: string }>("/me")).pipe(
+        Effect.provide(OvhClient.OvhClient.layer.pipe(
+          Layer.provide(OvhConfigFile.layerConfig({ configPaths: [] })),
+          Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({
+            OVH_ENDPOINT: fake.baseUrl,
+            OVH_APPLICATION_KEY: fake.credentials.applicationKey,
+            OVH_APPLICATION_SECRET: Redacted.value(fake.credentials.applicationSecret),
+            OVH_CONSUMER_KEY: Redacted.value(fake.credentials.consumerKey)
+          })))
+        ))
+      )
+      assert.isString(me.nichandle)
+      const calls = yield* fake.calls
+      assert.isTrue(calls.some((call) => call.path.endsWith("/me") && call.status === 200))
+    }).pipe(Effect.provide(FakeOvhApi.FakeOvhApi.layer())))
 })
