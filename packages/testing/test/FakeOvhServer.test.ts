@@ -7,8 +7,10 @@ import { Effect, Layer, Redacted } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as http from "node:http"
 import * as https from "node:https"
 import { createRequire } from "node:module"
+import { Readable } from "node:stream"
 
 /** An `OvhClient` over `fetch`, aimed at the loopback fake with its full-access credentials. */
 const clientOver = (fake: FakeOvhApi.FakeOvhApi["Service"]) =>
@@ -110,6 +112,84 @@ describe("FakeOvhServer", () => {
       const denied = yield* Effect.flip(elsewhere.get("/me"))
       assert.strictEqual(denied._tag, "InvalidCredential")
     }).pipe(Effect.provide(FakeOvhServer.layer())))
+
+  describe("request bodies over maxBodyBytes", () => {
+    const MiB = 1024 * 1024
+
+    interface Sent {
+      readonly status: number | undefined
+      readonly body: string
+      /** Bytes of the request the client handed to its socket: an upper bound of what the server read. */
+      readonly written: number
+      /** Bytes of the body the client produced before the server answered or hung up. */
+      readonly produced: number
+    }
+
+    /** POSTs a body of `size` bytes made on the fly (never held whole), or declares it and waits for `100 Continue`. */
+    const post = (url: string, size: number, mode: "chunked" | "expect") =>
+      Effect.callback<Sent, Error>((resume) => {
+        let produced = 0
+        const headers: Record<string, string | number> = mode === "expect"
+          ? { "content-length": size, expect: "100-continue" }
+          : { "transfer-encoding": "chunked" }
+        const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", ...headers } })
+        let answered = false
+        req.on("response", (res) => {
+          answered = true
+          let body = ""
+          res.on("data", (chunk) => (body += chunk))
+          res.on("end", () => {
+            resume(Effect.succeed({ status: res.statusCode, body, written: req.socket?.bytesWritten ?? 0, produced }))
+            req.destroy()
+          })
+        })
+        // after the answer, the server may hang up on a body still coming: that is the point
+        req.on("error", (e) => answered || resume(Effect.fail(e)))
+        const body = new Readable({
+          read() {
+            if (produced >= size) return void this.push(null)
+            const chunk = Buffer.alloc(Math.min(64 * 1024, size - produced), 0x61)
+            produced += chunk.length
+            this.push(chunk)
+          }
+        })
+        if (mode === "chunked") body.pipe(req)
+        else req.on("continue", () => body.pipe(req)).flushHeaders()
+      })
+
+    it.live("a 200 MiB streamed body gets the API's 413 after about the limit is read; the server goes on serving", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const sent = yield* post(fake.baseUrl + "/me", 200 * MiB, "chunked")
+        assert.strictEqual(sent.status, 413)
+        assert.deepStrictEqual(JSON.parse(sent.body), {
+          class: "Client::RequestEntityTooLarge",
+          errorCode: "REQUEST_ENTITY_TOO_LARGE",
+          httpCode: "413 Request Entity Too Large",
+          message: "The request body is larger than 1048576 bytes"
+        })
+        // the limit, as much again drained so that the client reads the answer, and the kernel's socket buffers
+        assert.isBelow(sent.written, 24 * MiB)
+        assert.isBelow(sent.produced, 24 * MiB)
+        const time = yield* Effect.promise(() => fetch(fake.baseUrl + "/auth/time").then((r) => r.text()))
+        assert.match(time, /^\d+$/)
+        // refused before the API saw it: not in the call log
+        assert.deepStrictEqual((yield* fake.calls).map((c) => `${c.method} ${c.path}`), ["GET /auth/time"])
+      }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: MiB }))), { timeout: 30_000 })
+
+    it.live("a declared Content-Length over the limit gets 413 instead of 100 Continue; a body at the limit reaches the API", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const declared = yield* post(fake.baseUrl + "/me", 200 * MiB, "expect")
+        assert.strictEqual(declared.status, 413)
+        assert.strictEqual(declared.produced, 0)
+        assert.isBelow(declared.written, 1024) // the request head only
+
+        const atLimit = yield* post(fake.baseUrl + "/me", 64 * 1024, "chunked")
+        assert.notStrictEqual(atLimit.status, 413)
+        assert.deepStrictEqual((yield* fake.calls).map((c) => [c.method, c.path, c.status]), [["POST", "/me", atLimit.status]])
+      }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: 64 * 1024 }))), { timeout: 30_000 })
+  })
 
   describe("with the official Node.js wrapper over TLS", () => {
     const require = createRequire(import.meta.url)
