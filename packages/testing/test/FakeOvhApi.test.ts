@@ -186,6 +186,37 @@ describe("FakeOvhApi", () => {
         assert.strictEqual((yield* signed("GET", `/dedicated/server/${servers[1]}`)).status, 404)
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("generates values that agree with their path and with each other", () =>
+      Effect.gen(function*() {
+        // `/domain/zone` is a collection of its own, not a domain named "zone"
+        const zones = (yield* signed("GET", "/domain/zone")).body as ReadonlyArray<string>
+        assert.strictEqual(zones.length, 3)
+        assert.strictEqual((yield* signed("GET", `/domain/zone/${zones[0]}`)).body.name, zones[0])
+        const domains = (yield* signed("GET", "/domain")).body as ReadonlyArray<string>
+        assert.strictEqual((yield* signed("GET", `/domain/${domains[0]}`)).body.domain, domains[0])
+        const server = (yield* signed("GET", "/dedicated/server")).body[0] as string
+        const details = (yield* signed("GET", `/dedicated/server/${server}`)).body
+        assert.strictEqual(details.iam.displayName, server)
+        assert.strictEqual(details.iam.urn, `urn:v1:eu:resource:dedicated:${server}`)
+        // a bill's tax is what its price with tax adds; every price restates its value
+        const bill = (yield* signed("GET", "/me/bill")).body[0] as string
+        const { priceWithTax, priceWithoutTax, tax } = (yield* signed("GET", `/me/bill/${bill}`)).body
+        assert.closeTo(priceWithTax.value, priceWithoutTax.value + tax.value, 0.005)
+        assert.strictEqual(priceWithTax.priceInUcents, Math.round(priceWithTax.value * 100_000_000))
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("answers in the currency of the API's accounts: CAD on ca.api.ovh.com", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        assert.strictEqual(fake.baseUrl, "https://ca.api.ovh.com/1.0")
+        const bill = (yield* signed("GET", "/me/bill")).body[0] as string
+        const { priceWithTax } = (yield* signed("GET", `/me/bill/${bill}`)).body
+        assert.strictEqual(priceWithTax.currencyCode, "CAD")
+        assert.deepStrictEqual((yield* signed("GET", "/me")).body.currency, { code: "CAD", symbol: "CAD" })
+      }).pipe(Effect.provide(clientLayer().pipe(
+        Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME, origin: "https://ca.api.ovh.com" }))
+      ))))
+
     it.effect("answers with values that agree with the request: a redirection task names the request's domain", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi

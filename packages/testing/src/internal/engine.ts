@@ -125,26 +125,43 @@ export const make = (options: FakeOvhApi.Options) =>
     const store = Store.make({
       collectionAt,
       knows: (p) => schemas.match(p) !== undefined,
+      templateOf: (p) => schemas.match(p)?.api.path,
       generatedMembers: (p, collection) =>
         [0, 1, 2].map((n) => generator.id(schemas.match(p)?.file, collection.type, p, n))
     })
 
     /** A generated object made to agree with where it lives: `{billId}` sets `billId`, `{domain}` sets `domain`... */
-    const withIdentity = (value: unknown, params: Readonly<Record<string, string>>, type: string, file: Schemas.ApiFile) => {
+    /**
+     * A generated object made to agree with where it lives: a path parameter fills the property it names
+     * (`{billId}` is `billId`, `{zoneName}` is `zone`). For the resource a path identifies (`own`), its last
+     * parameter also fills `name`, `id` or the property named like its collection (`/domain/{serviceName}`
+     * is `domain`), whichever the model has; an answer about it (a task) keeps a `name` and `id` of its own.
+     */
+    const withIdentity = (
+      value: unknown,
+      params: Readonly<Record<string, string>>,
+      type: string,
+      file: Schemas.ApiFile,
+      own?: { readonly template: string }
+    ) => {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value
       const parsed = Types.parse(type)
       const model = parsed._tag === "Named" ? schemas.model(Types.show(parsed), file) : undefined
       const out = { ...(value as Record<string, unknown>) }
-      for (const [param, raw] of Object.entries(params)) {
-        // A path parameter names the model property it identifies: `{billId}` is `billId`; failing that,
-        // `{zoneName}` is `zone` and `{serviceName}` is `name` (dedicated servers, VPS...).
-        const name = [param, param.replace(/Name$/, ""), param === "serviceName" ? "name" : param]
-          .find((candidate) => candidate !== "" && model?.properties?.[candidate] !== undefined)
+      const entries = Object.entries(params)
+      const segments = own?.template.split("/") ?? []
+      const collection = segments.length >= 2 ? segments[segments.length - 2] : undefined
+      entries.forEach(([param, raw], i) => {
+        const candidates = [param, param.replace(/Name$/, "")]
+        if (own !== undefined && i === entries.length - 1 && segments[segments.length - 1] === `{${param}}`) {
+          candidates.push("name", "id", ...(collection !== undefined && !collection.startsWith("{") ? [collection] : []))
+        }
+        const name = candidates.find((candidate) => candidate !== "" && model?.properties?.[candidate] !== undefined)
         const property = name === undefined ? undefined : model?.properties?.[name]
-        if (name === undefined || property === undefined) continue
+        if (name === undefined || property === undefined) return
         const t = property.fullType ?? property.type
         out[name] = (t === "long" || t === "int") && /^-?\d+$/.test(raw) ? Number(raw) : raw
-      }
+      })
       return out
     }
 
@@ -154,7 +171,7 @@ export const make = (options: FakeOvhApi.Options) =>
       const get = match.api.operations.find((o) => o.httpMethod === "GET")
       if (get === undefined) return null
       let value = generator.value(match.file, get.responseType, p)
-      value = withIdentity(value, match.params, get.responseType, match.file)
+      value = withIdentity(value, match.params, get.responseType, match.file, { template: match.api.path })
       if (p === "/me") value = { ...(value as object), ...Accounts.accountHolder, currency }
       store.remember(p, value)
       return value
@@ -220,9 +237,8 @@ export const make = (options: FakeOvhApi.Options) =>
       if (type === "void") return Reply.json(200, null)
       if (value !== undefined) return Reply.json(200, value)
       const generated = generator.value(ctx.match.file, type, `${ctx.path}|${ctx.method}|${queryCounter}`)
-      // An answer about the resource (a task on `{domain}`) names it; a `name` of its own is not the service's.
-      const { serviceName: _, ...params } = ctx.match.params
-      return Reply.json(200, withIdentity(generated, params, type, ctx.match.file))
+      // An answer about the resource (a task on `{domain}`) names it.
+      return Reply.json(200, withIdentity(generated, ctx.match.params, type, ctx.match.file))
     }
 
     /** The members, filtered by the query parameters that name a property of the member model (`?from=...`). */
@@ -284,12 +300,8 @@ export const make = (options: FakeOvhApi.Options) =>
           const model = parsed._tag === "Named" ? schemas.model(Types.show(parsed), childFile) : undefined
           const fields: Record<string, unknown> = {}
           for (const [k, v] of Object.entries(body)) if (model?.properties?.[k] !== undefined) fields[k] = v
-          const identity = {
-            ...match.params,
-            [collection.param]: id,
-            ...(model?.properties?.["id"] && collection.param !== "id" ? {} : { id })
-          }
-          const item = withIdentity({ ...base, ...fields }, identity, childType, childFile)
+          const identity = { ...match.params, [collection.param]: id }
+          const item = withIdentity({ ...base, ...fields }, identity, childType, childFile, { template: collection.template })
           store.write(childPath, item)
           if (type === childType) return Reply.json(200, item)
           return respondWith(ctx, type)

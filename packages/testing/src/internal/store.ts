@@ -18,6 +18,8 @@ export interface Options {
   readonly collectionAt: (p: string) => Collection | undefined
   /** Whether `p` is a path of the API's descriptions. */
   readonly knows: (p: string) => boolean
+  /** The template `p` matches (`/domain/zone` is a path of its own, not a member of `/domain`). */
+  readonly templateOf: (p: string) => string | undefined
   /** The ids a collection lists before anything is seeded or written there. */
   readonly generatedMembers: (p: string, collection: Collection) => Array<string>
 }
@@ -56,11 +58,22 @@ export const make = (options: Options) => {
   // Collections that list what was put there rather than generated ids.
   const explicit = new Set<string>()
 
+  /** The collection `p` is a member of, when its parent is one and `p` matches the member template. */
+  const collectionOf = (p: string): Collection | undefined => {
+    const parent = parentOf(p)
+    const collection = parent === p ? undefined : options.collectionAt(parent)
+    if (collection === undefined) return undefined
+    const template = options.templateOf(p)
+    return template === undefined || template === collection.template ? collection : undefined
+  }
+
   const storedChildren = (p: string): Array<string> => {
     const prefix = p + "/"
     const out: Array<string> = []
     for (const key of values.keys()) {
-      if (key.startsWith(prefix) && !key.slice(prefix.length).includes("/")) out.push(idOf(key))
+      if (key.startsWith(prefix) && !key.slice(prefix.length).includes("/") && collectionOf(key) !== undefined) {
+        out.push(idOf(key))
+      }
     }
     return out
   }
@@ -78,16 +91,13 @@ export const make = (options: Options) => {
     return ids
   }
 
-  /** Whether `p` exists: stored, or listed by its collection, all the way up. */
+  /** Whether `p` exists: listed by its collection (a member) or stored or known (anything else), all the way up. */
   const exists = (p: string): boolean => {
-    if (values.has(p)) return true
     if (deleted.has(p)) return false
     const parent = parentOf(p)
-    if (parent !== p && options.collectionAt(parent) !== undefined) {
-      return exists(parent) && membersOf(parent).includes(idOf(p))
-    }
-    if (!options.knows(p)) return false
-    return parent === p || parent === "/" || !options.knows(parent) || exists(parent)
+    if (collectionOf(p) !== undefined) return exists(parent) && membersOf(parent).includes(idOf(p))
+    if (!values.has(p) && !options.knows(p)) return false
+    return parent === p || parent === "/" || (!options.knows(parent) && !values.has(parent)) || exists(parent)
   }
 
   /** The first path on the way down to `p` that does not exist (`p` itself when only it is missing). */
@@ -101,7 +111,7 @@ export const make = (options: Options) => {
     for (let at = p; at !== "/" && at !== ""; at = parentOf(at)) {
       const parent = parentOf(at)
       deleted.delete(at)
-      if (options.collectionAt(parent) === undefined) continue
+      if (collectionOf(at) === undefined) continue
       if (!explicit.has(parent)) members.delete(parent)
       explicit.add(parent)
       const ids = membersOf(parent)
@@ -112,7 +122,7 @@ export const make = (options: Options) => {
   /** Makes the collection holding `p` list it, keeping the members it listed so far. */
   const enlist = (p: string): void => {
     const parent = parentOf(p)
-    if (options.collectionAt(parent) === undefined) return
+    if (collectionOf(p) === undefined) return
     const ids = membersOf(parent)
     explicit.add(parent)
     if (!ids.includes(idOf(p))) ids.push(idOf(p))
@@ -166,7 +176,7 @@ export const make = (options: Options) => {
     /** Deletes `p` and everything below it; its collection stops listing it. */
     remove: (p: string): void => {
       const parent = parentOf(p)
-      if (options.collectionAt(parent) !== undefined) {
+      if (collectionOf(p) !== undefined) {
         const ids = membersOf(parent)
         explicit.add(parent)
         const i = ids.indexOf(idOf(p))

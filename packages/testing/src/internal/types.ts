@@ -197,6 +197,10 @@ export const priceText = (value: number, currency: string): string => {
   }
 }
 
+const isPrice = (u: unknown): u is Record<string, unknown> =>
+  u !== null && typeof u === "object" && typeof (u as Record<string, unknown>)["value"] === "number" &&
+  "currencyCode" in u
+
 /** Options of a {@link Generator}. */
 export interface GeneratorOptions {
   /** The account's currency, which every generated price and currency code uses. Default `EUR`. */
@@ -318,13 +322,27 @@ export class Generator {
     return this.agree(out)
   }
 
-  /** Makes related fields agree: an account pays in one currency, and a price's `text` reads its `value`. */
+  /**
+   * Makes related fields agree: an account pays in one currency, a price's `text` and `priceInUcents`
+   * (millionths of a cent) restate its `value`, and a bill's or order's tax is what its price with tax adds.
+   */
   private agree(out: Record<string, unknown>): Record<string, unknown> {
     if ("currencyCode" in out && (typeof out["currencyCode"] === "string" || out["currencyCode"] === null)) {
       out["currencyCode"] = this.currency
     }
-    if (typeof out["value"] === "number" && "text" in out && "currencyCode" in out) {
-      out["text"] = priceText(out["value"], this.currency)
+    if (typeof out["value"] === "number" && "currencyCode" in out) {
+      if ("text" in out) out["text"] = priceText(out["value"], this.currency)
+      if ("priceInUcents" in out) out["priceInUcents"] = Math.round(out["value"] * 100_000_000)
+    }
+    const withTax = out["priceWithTax"]
+    const withoutTax = out["priceWithoutTax"]
+    const tax = out["tax"]
+    if (isPrice(withTax) && isPrice(withoutTax) && isPrice(tax)) {
+      // 20 % VAT, France's standard rate
+      const net = withoutTax["value"] as number
+      const vat = Math.round(net * 20) / 100
+      out["tax"] = this.agree({ ...tax, value: vat })
+      out["priceWithTax"] = this.agree({ ...withTax, value: Math.round((net + vat) * 100) / 100 })
     }
     return out
   }
@@ -332,19 +350,63 @@ export class Generator {
   private text(key: string, where: string, next: () => number): string {
     const n = Math.floor(next() * 1000)
     const k = key.toLowerCase()
-    if (k === "currency" || k === "currencycode") return this.currency
-    if (k === "description" || k === "comment" || k === "text") return `${SENTENCES[n % SENTENCES.length]}`
-    if (k === "displayname") return `${LAST[n % LAST.length]} ${where.split("/").filter((s) => s !== "").pop() ?? ""}`.trim()
-    if (k.includes("email")) return `user${n}@example.com`
-    if (k === "firstname") return FIRST[n % FIRST.length]!
-    if (k === "name" || k === "lastname") return LAST[n % LAST.length]!
+    // `where` is the resource's path, possibly followed by `|<method>|<n>` for an answer to a write.
+    const segments = where.split("|")[0]!.split("/").filter((s) => s !== "" && !s.startsWith("{"))
+    const id = (segments[segments.length - 1] ?? "resource").replace(/%2F/gi, "/")
+    const pick = <A>(values: ReadonlyArray<A>) => values[n % values.length]!
+    switch (k) {
+      case "currency":
+      case "currencycode":
+        return this.currency
+      case "description":
+      case "comment":
+      case "text":
+        return pick(SENTENCES)
+      case "displayname":
+        return id
+      case "urn":
+        // IAM resource names: urn:v1:<region>:resource:<type>:<id>
+        return `urn:v1:eu:resource:${segments[0] ?? "resource"}:${id}`
+      case "firstname":
+        return pick(FIRST)
+      case "name":
+      case "lastname":
+        return pick(LAST)
+      case "country":
+        return "FR"
+      case "password":
+        return Array.from({ length: 12 }, () => ALNUM[Math.floor(next() * ALNUM.length)]).join("")
+      case "os":
+      case "distribution":
+        return pick(["debian12_64", "ubuntu2404-server_64", "rocky9_64", "win2022-std_64"])
+      case "region":
+        return pick(["eu-west-gra", "eu-west-sbg", "eu-west-rbx", "ca-east-bhs"])
+      case "availabilityzone":
+        return pick(["eu-west-gra-a", "eu-west-sbg-a", "eu-west-rbx-a", "ca-east-bhs-a"])
+      case "datacenter":
+        return pick(["gra1", "gra2", "sbg1", "sbg3", "rbx7", "bhs3"])
+      case "commercialrange":
+        return pick(["rise", "advance", "scale", "hgr"])
+      case "reverse":
+        return /\.[a-z]{2,}$/.test(id) ? id : `ip-192-0-2-${n % 255}.example.net`
+      case "address":
+        return `${1 + (n % 120)} rue de l'Exemple`
+      case "city":
+        return pick(["Roubaix", "Strasbourg", "Gravelines", "Paris"])
+      case "zip":
+        return pick(["59100", "67000", "59820", "75001"])
+      case "phone":
+      case "fax":
+        return `+33.3${String(10000000 + n * 7919).slice(0, 8)}`
+    }
+    if (k.includes("email") || k.endsWith("mail")) return `user${n}@example.com`
     if (k.endsWith("url")) return `https://www.example.com/${key}/${n}`
-    if (k === "country") return "FR"
     if (k.includes("domain")) return `example${n}.com`
-    const last = where.split("/").filter((s) => s !== "").pop() ?? "x"
-    return `${key || last}-${n}`.replace(/[{}]/g, "")
+    return `${key || id}-${n}`.replace(/[{}]/g, "")
   }
 }
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 const uuid = (next: () => number): string => {
   const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join("")

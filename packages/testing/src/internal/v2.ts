@@ -106,6 +106,7 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
   const store = Store.make({
     collectionAt: (p) => collectionInfo(p)?.child,
     knows: (p) => load()?.match(p) !== undefined,
+    templateOf: (p) => load()?.match(p)?.api.path,
     generatedMembers: (p, collection) =>
       [0, 1, 2].map((n) => generator!.id(load()?.match(p)?.file, collection.type, p, n))
   })
