@@ -186,6 +186,44 @@ describe("FakeOvhApi", () => {
         assert.strictEqual((yield* signed("GET", `/dedicated/server/${servers[1]}`)).status, 404)
       }).pipe(Effect.provide(TestLayer)))
 
+    it.effect("lists what was seeded and the ids above it; a write keeps the members listed so far", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const client = yield* OvhClient.OvhClient
+        const generated = yield* client.get<ReadonlyArray<string>>("/email/domain")
+        yield* fake.seed("/email/domain/example.com/redirection/7", { id: "7", from: "a@example.com", to: "b@example.org" })
+        // seeding below an id lists it, and the collection lists what was seeded rather than generated ids
+        assert.deepStrictEqual(yield* fake.read("/email/domain"), ["example.com"])
+        assert.deepStrictEqual(yield* client.get("/email/domain/example.com/redirection"), ["7"])
+        assert.strictEqual((yield* signed("GET", `/email/domain/${generated[0]}`)).status, 404)
+        // a creation keeps the generated members and adds its own
+        const keys = yield* client.get<ReadonlyArray<string>>("/me/sshKey")
+        assert.strictEqual(keys.length, 3)
+        yield* client.post("/me/sshKey", { keyName: "laptop", key: "ssh-ed25519 AAAA" })
+        assert.deepStrictEqual(yield* client.get("/me/sshKey"), [...keys, "laptop"])
+        // setting the members decides which ids exist
+        const bills = yield* client.get<ReadonlyArray<string>>("/me/bill")
+        yield* fake.seed("/me/bill", ["B1"])
+        assert.strictEqual((yield* signed("GET", `/me/bill/${bills[0]}`)).status, 404)
+        assert.strictEqual((yield* signed("GET", "/me/bill/B1")).status, 200)
+        // removing an id unlists it and answers 404 below it
+        yield* client.delete("/me/sshKey/laptop")
+        assert.deepStrictEqual(yield* client.get("/me/sshKey"), keys)
+        assert.strictEqual((yield* signed("GET", "/me/sshKey/laptop")).status, 404)
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("keeps an id holding an encoded slash (an IP block) one path segment", () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        yield* fake.seed("/ip", ["192.0.2.0/24"])
+        const block = yield* signed("GET", "/ip/192.0.2.0%2F24")
+        assert.strictEqual(block.status, 200)
+        assert.strictEqual(block.body.ip, "192.0.2.0/24")
+        assert.strictEqual((yield* signed("GET", "/ip/198.51.100.0%2F24")).status, 404)
+        yield* fake.seed("/ip/203.0.113.0%2F24", { ip: "203.0.113.0/24" })
+        assert.deepStrictEqual((yield* signed("GET", "/ip")).body, ["192.0.2.0/24", "203.0.113.0/24"])
+      }).pipe(Effect.provide(TestLayer)))
+
     it.effect("generates values that agree with their path and with each other", () =>
       Effect.gen(function*() {
         // `/domain/zone` is a collection of its own, not a domain named "zone"
