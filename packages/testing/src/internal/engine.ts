@@ -61,24 +61,6 @@ const parseBody = (text: string, contentType: string | undefined): unknown => {
   }
 }
 
-/** The child template of a collection path's match (`/me/bill` -> `/me/bill/{billId}`), when its GET lists ids. */
-export const childOf = (match: Schemas.Match): Store.Collection | undefined => {
-  const template = match.api.path
-  const list = match.api.operations.find((o) => o.httpMethod === "GET")
-  if (list === undefined || !list.responseType.endsWith("[]")) return undefined
-  for (const api of match.file.apis) {
-    const rest = api.path.slice(template.length)
-    if (api.path.startsWith(template + "/{") && rest.indexOf("/", 1) === -1 && rest.endsWith("}")) {
-      const param = rest.slice(2, -1)
-      const get = api.operations.find((o) => o.httpMethod === "GET")
-      if (get === undefined) continue
-      const type = get.parameters.find((p) => p.paramType === "path" && p.name === param)?.dataType ?? "string"
-      return { template: api.path, param, type }
-    }
-  }
-  return undefined
-}
-
 /** Builds a fake's engine and its control surface. */
 export const make = (options: FakeOvhApi.Options) =>
   Effect.gen(function*() {
@@ -117,7 +99,7 @@ export const make = (options: FakeOvhApi.Options) =>
       if (match === undefined) return undefined
       let cached = childCache.get(match.api.path)
       if (cached === undefined) {
-        cached = childOf(match) ?? null
+        cached = Schemas.memberOf(match) ?? null
         childCache.set(match.api.path, cached)
       }
       return cached ?? undefined
@@ -130,7 +112,6 @@ export const make = (options: FakeOvhApi.Options) =>
         [0, 1, 2].map((n) => generator.id(schemas.match(p)?.file, collection.type, p, n))
     })
 
-    /** A generated object made to agree with where it lives: `{billId}` sets `billId`, `{domain}` sets `domain`... */
     /**
      * A generated object made to agree with where it lives: a path parameter fills the property it names
      * (`{billId}` is `billId`, `{zoneName}` is `zone`). For the resource a path identifies (`own`), its last

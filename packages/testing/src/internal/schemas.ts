@@ -244,6 +244,32 @@ export class SchemaSet {
   }
 }
 
+/** A collection's member path: its template, its parameter, that parameter's type and the member's GET type. */
+export interface Member {
+  readonly template: string
+  readonly param: string
+  readonly type: string
+  readonly responseType: string
+}
+
+/** The member of a collection path (`/me/bill` -> `/me/bill/{billId}`), when its GET lists ids of one. */
+export const memberOf = (match: Match): Member | undefined => {
+  const template = match.api.path
+  const list = match.api.operations.find((o) => o.httpMethod === "GET")
+  if (list === undefined || !list.responseType.endsWith("[]")) return undefined
+  for (const api of match.file.apis) {
+    const rest = api.path.slice(template.length)
+    if (api.path.startsWith(template + "/{") && rest.indexOf("/", 1) === -1 && rest.endsWith("}")) {
+      const get = api.operations.find((o) => o.httpMethod === "GET")
+      if (get === undefined) continue
+      const param = rest.slice(2, -1)
+      const type = get.parameters.find((p) => p.paramType === "path" && p.name === param)?.dataType ?? "string"
+      return { template: api.path, param, type, responseType: get.responseType }
+    }
+  }
+  return undefined
+}
+
 const sets = new Map<string, SchemaSet>()
 
 /** The schema set of `directory`, shared by every fake in the process. */

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import type * as Accounts from "./accounts.ts"
 import * as Parameters from "./parameters.ts"
 import * as Reply from "./reply.ts"
 import * as Schemas from "./schemas.ts"
@@ -14,23 +15,6 @@ import * as Store from "./store.ts"
 import * as Types from "./types.ts"
 
 type Reply = Reply.Reply
-
-/** The request, as the engine received it. */
-export interface Request {
-  readonly method: string
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
-
-/** The engine's authentication of one request (signature, consumer key, access rules, tokens). */
-export type Authenticate<R, U> = (
-  request: R,
-  url: URL,
-  apiPath: string,
-  operation: Schemas.Operation,
-  now: number
-) => { readonly reply: U } | { readonly credential: unknown }
 
 /** Page size when the request sends none. */
 export const defaultPageSize = 100
@@ -80,26 +64,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
   const parentOf = Store.parentOf
   const lastOf = Store.idOf
 
-  const childOf = (match: Schemas.Match) => {
-    const template = match.api.path
-    const list = match.api.operations.find((o) => o.httpMethod === "GET")
-    if (list === undefined || !list.responseType.endsWith("[]")) return undefined
-    for (const api of match.file.apis) {
-      const rest = api.path.slice(template.length)
-      if (api.path.startsWith(template + "/{") && rest.indexOf("/", 1) === -1 && rest.endsWith("}")) {
-        const get = api.operations.find((o) => o.httpMethod === "GET")
-        if (get === undefined) continue
-        const param = rest.slice(2, -1)
-        const type = get.parameters.find((p) => p.paramType === "path" && p.name === param)?.dataType ?? "string"
-        return { template: api.path, param, type, responseType: get.responseType }
-      }
-    }
-    return undefined
-  }
   const collectionInfo = (p: string) => {
     const match = load()?.match(p)
     if (match === undefined) return undefined
-    const child = childOf(match)
+    const child = Schemas.memberOf(match)
     return child === undefined ? undefined : { match, child }
   }
 
@@ -346,11 +314,11 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
 
   return {
     /** Answers a `/v2/...` request after authenticating it with the engine's `authenticate`. */
-    answer: <R extends Request, U extends Reply>(
-      request: R,
+    answer: (
+      request: Accounts.Request,
       url: URL,
       now: number,
-      authenticate: Authenticate<R, U>
+      authenticate: Accounts.Accounts["authenticate"]
     ): { reply: Reply; template: string | undefined } => {
       const set = load()
       const method = request.method.toUpperCase()
