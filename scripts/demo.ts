@@ -3,8 +3,9 @@
  * dedicated servers in several datacenters, authorized applications, a mail domain), and runs every
  * example against it through the real Node layer over HTTP, each under a heading.
  *
- * The fake stands in for the user where a human would act: it validates new consumer keys a
- * moment after they are requested, and takes a few seconds to open a KVM session.
+ * The demo stands in for the user where a human would act: it opens the validation URL of each new
+ * consumer key a moment after it is requested (until then the fake refuses the key with
+ * INVALID_CREDENTIAL, as the API does), and the fake takes a few seconds to open a KVM session.
  * Exits with 0 only when every example succeeded. `--only welcome,bills` runs a subset.
  */
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
