@@ -136,7 +136,10 @@ export interface Options {
   readonly timeWindow?: number | undefined
   /** Time every answer takes (an `Effect.sleep`, so `TestClock` drives it in memory). Default none. */
   readonly latency?: Duration.Input | undefined
-  /** Origin of the in-memory face's `baseUrl`. Default `https://eu.api.ovh.com`. */
+  /**
+   * Origin of the in-memory face's `baseUrl`. Default `https://eu.api.ovh.com`. It also sets the accounts'
+   * currency, as the API's regions do: `EUR`, `CAD` on `ca.api.ovh.com`, `USD` on `api.us.ovhcloud.com`.
+   */
   readonly origin?: string | undefined
 }
 
@@ -182,7 +185,10 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
   readonly serverTime: Effect.Effect<number>
   /** Sets the server's time (Unix seconds); it then follows the effect `Clock`. */
   readonly setServerTime: (seconds: number) => Effect.Effect<void>
-  /** Stores `value` at `path`; seeding a collection path with an array of ids sets its members. */
+  /**
+   * Stores `value` at `path`; seeding a collection path with an array of ids sets its members. An id exists
+   * only if its collection lists it: seeding a path lists its ids in their collections.
+   */
   readonly seed: (path: string, value: unknown) => Effect.Effect<void>
   /** The stored value at `path`, `undefined` when nothing is stored there. */
   readonly read: (path: string) => Effect.Effect<unknown>
