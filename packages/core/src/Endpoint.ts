@@ -68,7 +68,8 @@ export const shown = (endpoint: string): string => {
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${url.search !== "" || url.hash !== "" ? "?…" : ""}`
 }
 
-const invalid = (endpoint: string, reason: string) => Effect.fail(new InvalidEndpoint({ endpoint: shown(endpoint), reason }))
+const invalid = (endpoint: string, reason: string) =>
+  Effect.fail(new InvalidEndpoint({ endpoint: shown(endpoint), reason }))
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 

@@ -84,7 +84,7 @@ export const keys = [
 export type Key = typeof keys[number]
 
 /** The settings whose values are secrets: read as `Redacted`, never quoted. */
-export const secretKeys: ReadonlySet<Key> = new Set(["application_secret", "consumer_key", "client_secret", "access_token"])
+export type SecretKey = "application_secret" | "consumer_key" | "client_secret" | "access_token"
 
 /** The environment variable of a setting: `OVH_` + its name in upper case. */
 export const envName = (key: Key): string => "OVH_" + key.toUpperCase()
@@ -183,7 +183,8 @@ export type Sections = Record<string, Record<string, string>>
 /** configparser's name of the section whose values every section inherits. */
 export const DEFAULT_SECTION = "DEFAULT"
 
-const nonEmpty = (value: string | undefined): string | undefined => value === undefined || value === "" ? undefined : value
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === "" ? undefined : value
 
 /**
  * configparser's `get(section, option)`: the section's own value, else `[DEFAULT]`'s, but only when
@@ -237,7 +238,11 @@ export const layered = (sources: ReadonlyArray<Source>): ConfigProvider.ConfigPr
   )
 
 /** The raw settings, as read from a provider before they are checked: every key optional, secrets `Redacted`. */
-export type Values = { readonly [K in Key]: Option.Option<K extends "application_secret" | "consumer_key" | "client_secret" | "access_token" ? Redacted.Redacted<string> : string> }
+export type Values = {
+  readonly [K in Key]: Option.Option<
+    K extends SecretKey ? Redacted.Redacted<string> : string
+  >
+}
 
 const setting = (key: Key): Config.Config<Option.Option<string>> =>
   Config.option(Config.String(envName(key))).pipe(Config.map(Option.filter((value) => value !== "")))
@@ -296,10 +301,22 @@ export const checkProxy = (value: string, place: string): Effect.Effect<string, 
     url = undefined
   }
   if (url === undefined || url.host === "") {
-    return Effect.fail(new OvhConfigError({ key: "proxy", reason: `proxy is not an absolute URL such as "http://proxy.internal:3128"`, lookedAt: [place] }))
+    return Effect.fail(
+      new OvhConfigError({
+        key: "proxy",
+        reason: `proxy is not an absolute URL such as "http://proxy.internal:3128"`,
+        lookedAt: [place]
+      })
+    )
   }
   if (!["http:", "https:", "socks5:", "socks:"].includes(url.protocol)) {
-    return Effect.fail(new OvhConfigError({ key: "proxy", reason: `proxy URL scheme must be http, https, socks5 or socks`, lookedAt: [place] }))
+    return Effect.fail(
+      new OvhConfigError({
+        key: "proxy",
+        reason: `proxy URL scheme must be http, https, socks5 or socks`,
+        lookedAt: [place]
+      })
+    )
   }
   return Effect.succeed(value)
 }
@@ -318,18 +335,26 @@ export const check = (
   Effect.gen(function*() {
     const section = Option.getOrUndefined(values.endpoint)
     const places = (key: Key) => sources.map((source) => source.describe(key, section))
-    const fail = (key: Key | undefined, reason: string, lookedAt: ReadonlyArray<string> = key === undefined ? [] : places(key)) =>
-      new OvhConfigError({ ...(key !== undefined ? { key } : {}), reason, lookedAt })
+    const fail = (
+      key: Key | undefined,
+      reason: string,
+      lookedAt: ReadonlyArray<string> = key === undefined ? [] : places(key)
+    ) => new OvhConfigError({ ...(key !== undefined ? { key } : {}), reason, lookedAt })
 
     const text = (key: Key): string | undefined => {
-      const value: string | Redacted.Redacted<string> | undefined = Option.getOrUndefined<string | Redacted.Redacted<string>>(values[key])
+      const value: string | Redacted.Redacted<string> | undefined = Option.getOrUndefined<
+        string | Redacted.Redacted<string>
+      >(values[key])
       return Redacted.isRedacted(value) ? Redacted.value(value) : value
     }
     // an indented line in ovh.conf continues the value above it (configparser), so a value can span
     // lines; python-ovh would send it as is and fail on the wire, this refuses it before
     for (const key of keys) {
       if (/[\r\n\0]/.test(text(key) ?? "")) {
-        return yield* fail(key, `${key} holds a line break or a NUL character (in ovh.conf, an indented line continues the value above it)`)
+        return yield* fail(
+          key,
+          `${key} holds a line break or a NUL character (in ovh.conf, an indented line continues the value above it)`
+        )
       }
     }
 
@@ -350,7 +375,9 @@ export const check = (
     }
 
     if (has("client_id") !== has("client_secret")) {
-      const [given, absent]: [Key, Key] = has("client_id") ? ["client_id", "client_secret"] : ["client_secret", "client_id"]
+      const [given, absent]: [Key, Key] = has("client_id")
+        ? ["client_id", "client_secret"]
+        : ["client_secret", "client_id"]
       return yield* missing(given, absent, "OAuth2 needs both client_id and client_secret")
     }
     if (has("application_key") !== has("application_secret")) {
@@ -365,7 +392,10 @@ export const check = (
       has("access_token") ? "access_token" : undefined
     ].filter((k): k is string => k !== undefined)
     if (kinds.length > 1) {
-      return yield* fail(undefined, `several authentication methods are configured (${kinds.join(" and ")}); keep exactly one`)
+      return yield* fail(
+        undefined,
+        `several authentication methods are configured (${kinds.join(" and ")}); keep exactly one`
+      )
     }
     const secretOf = (key: Key) => Redacted.make(text(key)!, { label: key })
     if (has("application_key")) {
@@ -398,7 +428,11 @@ export const check = (
       } satisfies Settings
     }
     if (has("access_token")) {
-      return { endpoint, timeout, auth: { _tag: "AccessToken", accessToken: secretOf("access_token") } } satisfies Settings
+      return {
+        endpoint,
+        timeout,
+        auth: { _tag: "AccessToken", accessToken: secretOf("access_token") }
+      } satisfies Settings
     }
     if (has("consumer_key")) {
       return yield* missing("consumer_key", "application_key", "a consumer key belongs to an application key")
@@ -408,7 +442,9 @@ export const check = (
       name !== section && name.trim().toLowerCase() === section.toLowerCase()
     )
     const hint = near.length > 0
-      ? `; a file has the section ${near.map((name) => `"[${name}]"`).join(", ")}, but section names must match the endpoint exactly`
+      ? `; a file has the section ${
+        near.map((name) => `"[${name}]"`).join(", ")
+      }, but section names must match the endpoint exactly`
       : ""
     return yield* fail(
       "application_key",
@@ -430,7 +466,9 @@ const unreadable = (error: Config.ConfigError) =>
  * Resolves settings from `sources`, highest precedence first, merged key by key: `config` read
  * through `layered(sources)`, then `check`.
  */
-export const resolve = (sources: ReadonlyArray<Source>): Effect.Effect<Settings, OvhConfigError | Endpoint.InvalidEndpoint> =>
+export const resolve = (
+  sources: ReadonlyArray<Source>
+): Effect.Effect<Settings, OvhConfigError | Endpoint.InvalidEndpoint> =>
   Effect.flatMap(Effect.mapError(config.parse(layered(sources)), unreadable), (values) => check(values, sources))
 
 /** The resolved settings of the client in scope. */

@@ -30,7 +30,10 @@ describe("OvhConfig", () => {
         OvhConfig.fromOptions({ consumerKey: "ck-code" }),
         OvhConfig.fromEnv({ OVH_APPLICATION_SECRET: "as-env" }),
         file("explicit.conf", { "ovh-ca": { application_key: "ak-explicit" } }),
-        file("./ovh.conf", { default: { endpoint: "ovh-ca" }, "ovh-ca": { application_key: "ak-local", consumer_key: "ck-local" } }),
+        file("./ovh.conf", {
+          default: { endpoint: "ovh-ca" },
+          "ovh-ca": { application_key: "ak-local", consumer_key: "ck-local" }
+        }),
         file("~/.ovh.conf", { "ovh-ca": { application_secret: "as-user" } }),
         file("/etc/ovh.conf", { default: { endpoint: "ovh-eu" }, "ovh-ca": { application_key: "ak-system" } })
       )
@@ -49,7 +52,10 @@ describe("OvhConfig", () => {
         yield* resolve(
           file("local", { "ovh-eu": { consumer_key: "ck-local" } }),
           file("user", { "ovh-eu": { application_secret: "as-user" } }),
-          file("system", { default: { endpoint: "ovh-eu" }, "ovh-eu": { application_key: "ak-system", consumer_key: "ck-system" } })
+          file("system", {
+            default: { endpoint: "ovh-eu" },
+            "ovh-eu": { application_key: "ak-system", consumer_key: "ck-system" }
+          })
         )
       )
       assert.strictEqual(auth.applicationKey, "ak-system")
@@ -86,7 +92,9 @@ describe("OvhConfig", () => {
 
   it.effect("names the key and every place looked at when the endpoint is missing", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(resolve(OvhConfig.fromOptions({}), OvhConfig.fromEnv({}), file("/etc/ovh.conf", {})))
+      const error = yield* Effect.flip(
+        resolve(OvhConfig.fromOptions({}), OvhConfig.fromEnv({}), file("/etc/ovh.conf", {}))
+      )
       assert.strictEqual(error._tag, "OvhConfigError")
       if (error._tag !== "OvhConfigError") return
       assert.strictEqual(error.key, "endpoint")
@@ -110,7 +118,9 @@ describe("OvhConfig", () => {
         "environment variable OVH_APPLICATION_SECRET",
         "~/.ovh.conf [ovh-eu] application_secret"
       ])
-      const reverse = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_SECRET: "as" })))
+      const reverse = yield* Effect.flip(
+        resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_SECRET: "as" }))
+      )
       assert.strictEqual((reverse as OvhConfig.OvhConfigError).key, "application_key")
       const oauth = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_CLIENT_ID: "id" })))
       assert.strictEqual((oauth as OvhConfig.OvhConfigError).key, "client_secret")
@@ -128,15 +138,21 @@ describe("OvhConfig", () => {
         OVH_CLIENT_SECRET: "secret"
       })))
       assert.include(both.message, "several authentication methods")
-      const kimsufi = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "kimsufi-eu", OVH_CLIENT_ID: "id", OVH_CLIENT_SECRET: "s" })))
+      const kimsufi = yield* Effect.flip(
+        resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "kimsufi-eu", OVH_CLIENT_ID: "id", OVH_CLIENT_SECRET: "s" }))
+      )
       assert.include(kimsufi.message, "OAuth2 is not available on endpoint kimsufi-eu")
-      const unknown = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-mars", OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b" })))
+      const unknown = yield* Effect.flip(
+        resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-mars", OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b" }))
+      )
       assert.strictEqual(unknown._tag, "InvalidEndpoint")
     }))
 
   it.effect("accepts OAuth2 client credentials and static access tokens", () =>
     Effect.gen(function*() {
-      const oauth = yield* resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-us", OVH_CLIENT_ID: "id", OVH_CLIENT_SECRET: "s" }))
+      const oauth = yield* resolve(
+        OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-us", OVH_CLIENT_ID: "id", OVH_CLIENT_SECRET: "s" })
+      )
       assert.deepStrictEqual(
         oauth.auth._tag === "OAuth2" ? [oauth.auth.clientId, oauth.auth.tokenUrl] : [],
         ["id", "https://us.ovhcloud.com/auth/oauth2/token"]
@@ -175,27 +191,49 @@ describe("OvhConfig", () => {
     Effect.gen(function*() {
       const base = OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b" })
       const timeoutOf = (timeout: Duration.Input) => resolve(OvhConfig.fromOptions({ timeout }), base)
-      for (const bad of ["abc", -1, "-1", "0", 0, "-5 seconds", Duration.infinity, "Infinity", Number.NaN] as Array<Duration.Input>) {
+      for (
+        const bad of ["abc", -1, "-1", "0", 0, "-5 seconds", Duration.infinity, "Infinity", Number.NaN] as Array<
+          Duration.Input
+        >
+      ) {
         const error = yield* Effect.flip(timeoutOf(bad))
         assert.strictEqual(error._tag, "OvhConfigError", String(bad))
         assert.strictEqual((error as OvhConfig.OvhConfigError).key, "timeout")
         assert.include(error.message, "code option timeout")
       }
-      assert.notInclude((yield* Effect.flip(timeoutOf("zq-not-a-duration" as Duration.Input))).message, "zq-not-a-duration")
+      assert.notInclude(
+        (yield* Effect.flip(timeoutOf("zq-not-a-duration" as Duration.Input))).message,
+        "zq-not-a-duration"
+      )
       // a number in code is milliseconds (Effect's Duration input); a bare number as text is seconds
       assert.strictEqual(Duration.toMillis((yield* timeoutOf(1500)).timeout), 1500)
       assert.strictEqual(Duration.toMillis((yield* timeoutOf("2 seconds")).timeout), 2000)
       assert.strictEqual(Duration.toMillis((yield* timeoutOf(Duration.minutes(1))).timeout), 60_000)
-      const fromEnv = yield* Effect.flip(resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_ACCESS_TOKEN: "t", OVH_TIMEOUT: "-1" })))
+      const fromEnv = yield* Effect.flip(
+        resolve(OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_ACCESS_TOKEN: "t", OVH_TIMEOUT: "-1" }))
+      )
       assert.strictEqual((fromEnv as OvhConfig.OvhConfigError).key, "timeout")
     }))
 
   it.effect("checks a proxy URL without repeating it", () =>
     Effect.gen(function*() {
       const password = randomSecret()
-      assert.strictEqual(yield* OvhConfig.checkProxy(`http://me:${password}@proxy.internal:3128`, "code option proxy"), `http://me:${password}@proxy.internal:3128`)
-      assert.strictEqual(yield* OvhConfig.checkProxy("socks5://127.0.0.1:1080", "code option proxy"), "socks5://127.0.0.1:1080")
-      for (const bad of ["not a url", `ftp://me:${password}@proxy.internal`, `http://me:${password}@`, "proxy.internal:3128"]) {
+      assert.strictEqual(
+        yield* OvhConfig.checkProxy(`http://me:${password}@proxy.internal:3128`, "code option proxy"),
+        `http://me:${password}@proxy.internal:3128`
+      )
+      assert.strictEqual(
+        yield* OvhConfig.checkProxy("socks5://127.0.0.1:1080", "code option proxy"),
+        "socks5://127.0.0.1:1080"
+      )
+      for (
+        const bad of [
+          "not a url",
+          `ftp://me:${password}@proxy.internal`,
+          `http://me:${password}@`,
+          "proxy.internal:3128"
+        ]
+      ) {
         const error = yield* Effect.flip(OvhConfig.checkProxy(bad, "environment variable HTTPS_PROXY"))
         assert.strictEqual(error.key, "proxy")
         assert.deepStrictEqual(error.lookedAt, ["environment variable HTTPS_PROXY"])
@@ -217,8 +255,13 @@ describe("OvhConfig", () => {
         "ConfigProvider key OVH_ENDPOINT",
         "/etc/ovh.conf [default] endpoint"
       ])
-      const secret = yield* Effect.flip(resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu", applicationKey: "ak" }), file("f", {})))
-      assert.deepStrictEqual((secret as OvhConfig.OvhConfigError).lookedAt, ["code option applicationSecret", "f [ovh-eu] application_secret"])
+      const secret = yield* Effect.flip(
+        resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu", applicationKey: "ak" }), file("f", {}))
+      )
+      assert.deepStrictEqual((secret as OvhConfig.OvhConfigError).lookedAt, [
+        "code option applicationSecret",
+        "f [ovh-eu] application_secret"
+      ])
     }))
 
   it.effect("reads OVH_* through the current ConfigProvider, under the values in code", () =>
@@ -226,14 +269,16 @@ describe("OvhConfig", () => {
       const settings = yield* Effect.gen(function*() {
         return yield* OvhConfig.OvhConfig
       }).pipe(
-        Effect.provide(OvhConfig.OvhConfig.layer({ consumerKey: "ck-code" }).pipe(
-          Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({
-            OVH_ENDPOINT: "ovh-ca",
-            OVH_APPLICATION_KEY: "ak-provider",
-            OVH_APPLICATION_SECRET: "as-provider",
-            OVH_CONSUMER_KEY: "ck-provider"
-          })))
-        ))
+        Effect.provide(
+          OvhConfig.OvhConfig.layer({ consumerKey: "ck-code" }).pipe(
+            Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({
+              OVH_ENDPOINT: "ovh-ca",
+              OVH_APPLICATION_KEY: "ak-provider",
+              OVH_APPLICATION_SECRET: "as-provider",
+              OVH_CONSUMER_KEY: "ck-provider"
+            })))
+          )
+        )
       )
       assert.strictEqual(settings.endpoint.name, "ovh-ca")
       const auth = appKey(settings)
@@ -245,7 +290,10 @@ describe("OvhConfig", () => {
     Effect.gen(function*() {
       const provider = OvhConfig.layered([
         OvhConfig.fromEnv({ OVH_ENDPOINT: "ovh-eu", OVH_CONSUMER_KEY: "" }),
-        file("conf", { "ovh-eu": { application_key: "ak", consumer_key: "ck-file" }, "ovh-ca": { application_key: "wrong" } })
+        file("conf", {
+          "ovh-eu": { application_key: "ak", consumer_key: "ck-file" },
+          "ovh-ca": { application_key: "wrong" }
+        })
       ])
       const values = yield* OvhConfig.config.parse(provider)
       assert.deepStrictEqual(values.endpoint, Option.some("ovh-eu"))
@@ -278,9 +326,13 @@ describe("OvhConfig", () => {
         "ovh-eu": {}
       }))
       assert.strictEqual(appKey(fromDefault).applicationKey, "ak-def")
-      const noSection = yield* Effect.flip(resolve(file("conf", { DEFAULT: { endpoint: "ovh-eu" }, "ovh-eu": { access_token: "t" } })))
+      const noSection = yield* Effect.flip(
+        resolve(file("conf", { DEFAULT: { endpoint: "ovh-eu" }, "ovh-eu": { access_token: "t" } }))
+      )
       assert.strictEqual((noSection as OvhConfig.OvhConfigError).key, "endpoint")
-      const near = yield* Effect.flip(resolve(file("conf", { default: { endpoint: "ovh-eu" }, " ovh-eu ": { access_token: "t" } })))
+      const near = yield* Effect.flip(
+        resolve(file("conf", { default: { endpoint: "ovh-eu" }, " ovh-eu ": { access_token: "t" } }))
+      )
       assert.include(near.message, `"[ ovh-eu ]"`)
       assert.include(near.message, "must match the endpoint exactly")
     }))
@@ -299,8 +351,12 @@ describe("OvhConfig", () => {
 
   it.effect("reports a ConfigProvider that cannot be read as a typed error", () =>
     Effect.gen(function*() {
-      const failing = ConfigProvider.make(() => Effect.fail(new ConfigProvider.SourceError({ message: "vault sealed" })))
-      const error = yield* Effect.flip(resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu" }), OvhConfig.fromProvider(failing)))
+      const failing = ConfigProvider.make(() =>
+        Effect.fail(new ConfigProvider.SourceError({ message: "vault sealed" }))
+      )
+      const error = yield* Effect.flip(
+        resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu" }), OvhConfig.fromProvider(failing))
+      )
       assert.strictEqual(error._tag, "OvhConfigError")
       assert.include(error.message, "vault sealed")
     }))
@@ -309,7 +365,16 @@ describe("OvhConfig", () => {
     Effect.gen(function*() {
       const secrets = [randomSecret(), randomSecret(), randomSecret()]
       const errors = [
-        yield* Effect.flip(resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu", applicationSecret: secrets[0], clientId: "id", clientSecret: secrets[1] }))),
+        yield* Effect.flip(
+          resolve(
+            OvhConfig.fromOptions({
+              endpoint: "ovh-eu",
+              applicationSecret: secrets[0],
+              clientId: "id",
+              clientSecret: secrets[1]
+            })
+          )
+        ),
         yield* Effect.flip(resolve(OvhConfig.fromOptions({ endpoint: "ovh-eu", consumerKey: secrets[2] }))),
         yield* Effect.flip(resolve(OvhConfig.fromOptions({ endpoint: secrets[0], accessToken: secrets[1] })))
       ]

@@ -126,7 +126,9 @@ export const merge = (files: ReadonlyArray<Sections>): Sections => {
 }
 
 /** The files python-ovh reads, highest precedence first: `./ovh.conf`, `~/.ovh.conf`, `/etc/ovh.conf`. */
-export const defaultPaths = (options: { readonly cwd?: string; readonly home?: string } = {}): ReadonlyArray<string> => [
+export const defaultPaths = (
+  options: { readonly cwd?: string; readonly home?: string } = {}
+): ReadonlyArray<string> => [
   Path.resolve(options.cwd ?? process.cwd(), "ovh.conf"),
   Path.join(options.home ?? Os.homedir(), ".ovh.conf"),
   "/etc/ovh.conf"
@@ -146,7 +148,12 @@ const readFile = (path: string, required: boolean): Effect.Effect<Read, OvhConfi
     Effect.catch((error) => {
       const why = error.code === "ENOENT" ? "absent" : `unreadable: ${error.code ?? "error"}`
       return required
-        ? Effect.fail(new OvhConfigFileError({ path, reason: error.code === "ENOENT" ? "file not found" : `cannot read: ${error.code ?? "error"}` }))
+        ? Effect.fail(
+          new OvhConfigFileError({
+            path,
+            reason: error.code === "ENOENT" ? "file not found" : `cannot read: ${error.code ?? "error"}`
+          })
+        )
         : Effect.succeed<Read>({ _tag: "Skipped", why })
     })
   )

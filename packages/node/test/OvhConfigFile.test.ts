@@ -28,8 +28,7 @@ const write = (name: string, text: string) => {
   return path
 }
 
-const settingsOf = (options: NodeOvh.Options) =>
-  Effect.flatMap(NodeOvh.configSources(options), OvhConfig.resolve)
+const settingsOf = (options: NodeOvh.Options) => Effect.flatMap(NodeOvh.configSources(options), OvhConfig.resolve)
 
 describe("OvhConfigFile", () => {
   it.effect("parses python-ovh's layout, comments and both separators", () =>
@@ -68,7 +67,10 @@ describe("OvhConfigFile", () => {
 
   it.effect("discovers files by precedence: code > env > explicit file > ./ > ~/ > /etc", () =>
     Effect.gen(function*() {
-      const system = write("system.conf", "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak-system\napplication_secret=as-system\nconsumer_key=ck-system\n")
+      const system = write(
+        "system.conf",
+        "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak-system\napplication_secret=as-system\nconsumer_key=ck-system\n"
+      )
       const user = write("user.conf", "[ovh-eu]\napplication_secret=as-user\n")
       const local = write("local.conf", "[ovh-eu]\nconsumer_key=ck-local\n")
       const explicit = write("explicit.conf", "[ovh-eu]\napplication_key=ak-explicit\n")
@@ -79,11 +81,13 @@ describe("OvhConfigFile", () => {
       assert.strictEqual(Redacted.value(auth.applicationSecret), "as-user")
       assert.strictEqual(Redacted.value(Option.getOrThrow(auth.consumerKey)), "ck-local")
 
-      const withExplicit = (yield* settingsOf({ configPaths: paths, configFile: explicit, env: {} })).auth as OvhConfig.ApplicationKeyAuth
+      const withExplicit = (yield* settingsOf({ configPaths: paths, configFile: explicit, env: {} }))
+        .auth as OvhConfig.ApplicationKeyAuth
       assert.strictEqual(withExplicit.applicationKey, "ak-explicit")
 
-      const withEnv = (yield* settingsOf({ configPaths: paths, configFile: explicit, env: { OVH_APPLICATION_KEY: "ak-env" } }))
-        .auth as OvhConfig.ApplicationKeyAuth
+      const withEnv =
+        (yield* settingsOf({ configPaths: paths, configFile: explicit, env: { OVH_APPLICATION_KEY: "ak-env" } }))
+          .auth as OvhConfig.ApplicationKeyAuth
       assert.strictEqual(withEnv.applicationKey, "ak-env")
 
       const withCode = (yield* settingsOf({
@@ -146,7 +150,11 @@ describe("OvhConfigFile", () => {
         [`application_secret=${secret}\n`, 1, `option "application_secret" comes before any [section] header`],
         [`[ovh-eu]\napplication_secret ${secret}\n`, 2, `expected "[section]" or "key = value"`],
         [`[ovh-eu]\n= ${secret}\n`, 2, "the key is empty"],
-        [`[ovh-eu]\nconsumer_key=a\nCONSUMER_KEY=${secret}\n`, 3, `option "consumer_key" appears twice in section "[ovh-eu]"`],
+        [
+          `[ovh-eu]\nconsumer_key=a\nCONSUMER_KEY=${secret}\n`,
+          3,
+          `option "consumer_key" appears twice in section "[ovh-eu]"`
+        ],
         [`[ovh-eu]\n[default]\n[ovh-eu]\n`, 3, `section "[ovh-eu]" appears twice`],
         [`${secret}\n[ovh-eu]\n`, 1, "expected a [section] header first"]
       ]
@@ -196,7 +204,9 @@ describe("OvhConfigFile", () => {
       const settings = yield* Effect.gen(function*() {
         return yield* OvhConfig.OvhConfig
       }).pipe(
-        Effect.provide(OvhConfigFile.layerConfig({ configPaths: [conf], consumerKey: "ck-code" }).pipe(Layer.provide(provider)))
+        Effect.provide(
+          OvhConfigFile.layerConfig({ configPaths: [conf], consumerKey: "ck-code" }).pipe(Layer.provide(provider))
+        )
       )
       assert.strictEqual(settings.endpoint.name, "ovh-ca")
       const auth = settings.auth as OvhConfig.ApplicationKeyAuth
@@ -205,14 +215,19 @@ describe("OvhConfigFile", () => {
       assert.strictEqual(Redacted.value(Option.getOrThrow(auth.consumerKey)), "ck-code")
 
       // an env record, when given, replaces the provider
-      const error = yield* Effect.flip(OvhConfigFile.settings({ configPaths: [], env: {} }).pipe(Effect.provide(provider)))
+      const error = yield* Effect.flip(
+        OvhConfigFile.settings({ configPaths: [], env: {} }).pipe(Effect.provide(provider))
+      )
       assert.strictEqual(error._tag, "OvhConfigError")
       assert.include(error.message, "environment variable OVH_ENDPOINT")
     }))
 
   it.effect("hints at a section written [ ovh-eu ] when no section matches the endpoint", () =>
     Effect.gen(function*() {
-      const conf = write("spaced.conf", "[default]\nendpoint=ovh-eu\n[ ovh-eu ]\napplication_key=ak\napplication_secret=as\n")
+      const conf = write(
+        "spaced.conf",
+        "[default]\nendpoint=ovh-eu\n[ ovh-eu ]\napplication_key=ak\napplication_secret=as\n"
+      )
       const error = yield* Effect.flip(settingsOf({ configPaths: [conf], env: {} }))
       assert.strictEqual(error._tag, "OvhConfigError")
       assert.include(error.message, `"[ ovh-eu ]"`)
@@ -222,7 +237,10 @@ describe("OvhConfigFile", () => {
   it.effect("gives a client its keys from a ConfigProvider: the client signs with them and the fake accepts", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const me = yield* Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ readonly nichandle: string }>("/me")).pipe(
+      const me = yield* Effect.flatMap(
+        OvhClient.OvhClient,
+        (client) => client.get<{ readonly nichandle: string }>("/me")
+      ).pipe(
         Effect.provide(OvhClient.OvhClient.layer.pipe(
           Layer.provide(OvhConfigFile.layerConfig({ configPaths: [] })),
           Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({

@@ -37,7 +37,9 @@ const outcomeOf = (row: Scenario) =>
     }
     // empty strings kept by the provider, so that skipping them is this library's doing
     const provider = ConfigProvider.fromEnv({ env: row.env ?? {}, preserveEmptyStrings: true })
-    const exit = yield* Effect.exit(OvhConfigFile.settings(options).pipe(Effect.provide(ConfigProvider.layer(provider))))
+    const exit = yield* Effect.exit(
+      OvhConfigFile.settings(options).pipe(Effect.provide(ConfigProvider.layer(provider)))
+    )
     if (exit._tag === "Success") return describeSettings(exit.value)
     const error = exit.cause.reasons[0]
     assert.ok(error !== undefined && error._tag === "Fail", `a typed failure, got ${String(exit.cause)}`)

@@ -42,7 +42,12 @@ export interface Scenario {
   /** `OVH_*` variables (python: `os.environ`; here: through the current `ConfigProvider`). */
   readonly env?: Record<string, string>
   /** Constructor arguments (python) / code options (here), by their python names. */
-  readonly code?: Partial<Record<"endpoint" | "application_key" | "application_secret" | "consumer_key" | "client_id" | "client_secret", string>>
+  readonly code?: Partial<
+    Record<
+      "endpoint" | "application_key" | "application_secret" | "consumer_key" | "client_id" | "client_secret",
+      string
+    >
+  >
   readonly python: Outcome
   /** Where effect-ovh differs on purpose: its outcome, and why. */
   readonly ours?: { readonly outcome: Outcome; readonly why: string }
@@ -78,7 +83,13 @@ export const scenarios: ReadonlyArray<Scenario> = [
       home: "[ovh-eu]\napplication_secret=as-home\n",
       cwd: "[ovh-eu]\nconsumer_key=ck-cwd\n"
     },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-etc", application_secret: "as-home", consumer_key: "ck-cwd" }
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-etc",
+      application_secret: "as-home",
+      consumer_key: "ck-cwd"
+    }
   },
   {
     name: "./ovh.conf wins over ~/.ovh.conf",
@@ -87,20 +98,41 @@ export const scenarios: ReadonlyArray<Scenario> = [
   },
   {
     name: "config_file wins over ./ovh.conf key by key",
-    files: { cwd: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "cwd"), explicit: "[ovh-eu]\napplication_key=ak-explicit\n" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-explicit", application_secret: "as-cwd", consumer_key: "ck-cwd" }
+    files: {
+      cwd: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "cwd"),
+      explicit: "[ovh-eu]\napplication_key=ak-explicit\n"
+    },
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-explicit",
+      application_secret: "as-cwd",
+      consumer_key: "ck-cwd"
+    }
   },
   {
     name: "OVH_* variables win over the files",
     files: { cwd: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "cwd") },
     env: { OVH_APPLICATION_KEY: "ak-env" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-env", application_secret: "as-cwd", consumer_key: "ck-cwd" }
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-env",
+      application_secret: "as-cwd",
+      consumer_key: "ck-cwd"
+    }
   },
   {
     name: "OVH_* variables win over config_file too",
     files: { explicit: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "explicit") },
     env: { OVH_CONSUMER_KEY: "ck-env" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-explicit", application_secret: "as-explicit", consumer_key: "ck-env" }
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-explicit",
+      application_secret: "as-explicit",
+      consumer_key: "ck-env"
+    }
   },
   {
     name: "code wins over the variables",
@@ -110,25 +142,48 @@ export const scenarios: ReadonlyArray<Scenario> = [
   },
   {
     name: "everything from the variables",
-    env: { OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_KEY: "ak-env", OVH_APPLICATION_SECRET: "as-env", OVH_CONSUMER_KEY: "ck-env" },
+    env: {
+      OVH_ENDPOINT: "ovh-eu",
+      OVH_APPLICATION_KEY: "ak-env",
+      OVH_APPLICATION_SECRET: "as-env",
+      OVH_CONSUMER_KEY: "ck-env"
+    },
     python: eu("env")
   },
   {
     name: "OVH_ENDPOINT chooses the section the files are read from",
     files: { etc: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "etc") + full("kimsufi-eu", "ks") },
     env: { OVH_ENDPOINT: "kimsufi-eu" },
-    python: { endpoint: "kimsufi-eu", auth: "ApplicationKey", application_key: "ak-ks", application_secret: "as-ks", consumer_key: "ck-ks" }
+    python: {
+      endpoint: "kimsufi-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-ks",
+      application_secret: "as-ks",
+      consumer_key: "ck-ks"
+    }
   },
   {
     name: "the endpoint in code chooses the section",
     files: { home: full("ovh-ca", "ca") },
     code: { endpoint: "ovh-ca" },
-    python: { endpoint: "ovh-ca", auth: "ApplicationKey", application_key: "ak-ca", application_secret: "as-ca", consumer_key: "ck-ca" }
+    python: {
+      endpoint: "ovh-ca",
+      auth: "ApplicationKey",
+      application_key: "ak-ca",
+      application_secret: "as-ca",
+      consumer_key: "ck-ca"
+    }
   },
   {
     name: "the endpoint of ./ovh.conf wins over /etc's, and its section is read from /etc",
     files: { etc: "[default]\nendpoint=ovh-eu\n" + full("ovh-ca", "ca"), cwd: "[default]\nendpoint=ovh-ca\n" },
-    python: { endpoint: "ovh-ca", auth: "ApplicationKey", application_key: "ak-ca", application_secret: "as-ca", consumer_key: "ck-ca" }
+    python: {
+      endpoint: "ovh-ca",
+      auth: "ApplicationKey",
+      application_key: "ak-ca",
+      application_secret: "as-ca",
+      consumer_key: "ck-ca"
+    }
   },
   {
     name: "a section in two files is merged",
@@ -162,7 +217,10 @@ export const scenarios: ReadonlyArray<Scenario> = [
   },
   {
     name: "application key and OAuth2 at once",
-    files: { cwd: "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak\napplication_secret=as\nclient_id=id\nclient_secret=cs\n" },
+    files: {
+      cwd:
+        "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak\napplication_secret=as\nclient_id=id\nclient_secret=cs\n"
+    },
     python: { error: "configuration" }
   },
   { name: "an endpoint and no credentials", env: { OVH_ENDPOINT: "ovh-eu" }, python: { error: "configuration" } },
@@ -201,7 +259,9 @@ export const scenarios: ReadonlyArray<Scenario> = [
   // -- configparser: option names
   {
     name: "upper-case option names are lower-cased",
-    files: { cwd: "[default]\nENDPOINT=ovh-eu\n[ovh-eu]\nAPPLICATION_KEY=ak-up\nAPPLICATION_SECRET=as-up\nCONSUMER_KEY=ck-up\n" },
+    files: {
+      cwd: "[default]\nENDPOINT=ovh-eu\n[ovh-eu]\nAPPLICATION_KEY=ak-up\nAPPLICATION_SECRET=as-up\nCONSUMER_KEY=ck-up\n"
+    },
     python: eu("up")
   },
   {
@@ -212,7 +272,10 @@ export const scenarios: ReadonlyArray<Scenario> = [
   // -- configparser: [DEFAULT]
   {
     name: "[DEFAULT] gives its keys to the endpoint's section",
-    files: { cwd: "[DEFAULT]\napplication_key=ak-def\napplication_secret=as-def\n[default]\nendpoint=ovh-eu\n[ovh-eu]\nconsumer_key=ck-def\n" },
+    files: {
+      cwd:
+        "[DEFAULT]\napplication_key=ak-def\napplication_secret=as-def\n[default]\nendpoint=ovh-eu\n[ovh-eu]\nconsumer_key=ck-def\n"
+    },
     python: eu("def")
   },
   {
@@ -232,7 +295,10 @@ export const scenarios: ReadonlyArray<Scenario> = [
   },
   {
     name: "[DEFAULT] of /etc applies to a section of ./ovh.conf",
-    files: { etc: "[DEFAULT]\napplication_secret=as-etc\n", cwd: "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak-cwd\n" },
+    files: {
+      etc: "[DEFAULT]\napplication_secret=as-etc\n",
+      cwd: "[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=ak-cwd\n"
+    },
     python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-cwd", application_secret: "as-etc" }
   },
   {
@@ -283,7 +349,10 @@ export const scenarios: ReadonlyArray<Scenario> = [
   // -- configparser: lines
   {
     name: "comments, ':' as separator, spaces around '='",
-    files: { cwd: "# c\n; c\n[default]\n  endpoint : ovh-eu\n[ovh-eu]\n; c\napplication_key   =   ak-sp  \napplication_secret:as-sp\n" },
+    files: {
+      cwd:
+        "# c\n; c\n[default]\n  endpoint : ovh-eu\n[ovh-eu]\n; c\napplication_key   =   ak-sp  \napplication_secret:as-sp\n"
+    },
     python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-sp", application_secret: "as-sp" }
   },
   {
@@ -292,12 +361,26 @@ export const scenarios: ReadonlyArray<Scenario> = [
     python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak ; mine", application_secret: "as=x" }
   },
   { name: "an option before any section", files: { cwd: "endpoint=ovh-eu\n" }, python: { error: "file" } },
-  { name: "a line that is not an option", files: { home: "[default]\nendpoint=ovh-eu\napplication_secret s3cret\n" }, python: { error: "file" } },
-  { name: "an option twice in one section", files: { cwd: "[default]\nendpoint=ovh-eu\nEndpoint=ovh-ca\n" }, python: { error: "file" } },
-  { name: "a section twice in one file", files: { cwd: "[default]\nendpoint=ovh-eu\n[default]\n" }, python: { error: "file" } },
+  {
+    name: "a line that is not an option",
+    files: { home: "[default]\nendpoint=ovh-eu\napplication_secret s3cret\n" },
+    python: { error: "file" }
+  },
+  {
+    name: "an option twice in one section",
+    files: { cwd: "[default]\nendpoint=ovh-eu\nEndpoint=ovh-ca\n" },
+    python: { error: "file" }
+  },
+  {
+    name: "a section twice in one file",
+    files: { cwd: "[default]\nendpoint=ovh-eu\n[default]\n" },
+    python: { error: "file" }
+  },
   {
     name: "[DEFAULT] twice in one file",
-    files: { cwd: "[DEFAULT]\napplication_key=ak\n[DEFAULT]\napplication_secret=as\n[default]\nendpoint=ovh-eu\n[ovh-eu]\n" },
+    files: {
+      cwd: "[DEFAULT]\napplication_key=ak\n[DEFAULT]\napplication_secret=as\n[default]\nendpoint=ovh-eu\n[ovh-eu]\n"
+    },
     python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak", application_secret: "as" }
   },
   // -- empty values
@@ -305,13 +388,25 @@ export const scenarios: ReadonlyArray<Scenario> = [
     name: "OVH_CONSUMER_KEY= over a consumer key in a file",
     files: { cwd: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "cwd") },
     env: { OVH_CONSUMER_KEY: "" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-cwd", application_secret: "as-cwd", consumer_key: "" },
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-cwd",
+      application_secret: "as-cwd",
+      consumer_key: ""
+    },
     ours: { outcome: eu("cwd"), why: EMPTY_WHY }
   },
   {
     name: "consumer_key= in ./ovh.conf over one in /etc/ovh.conf",
     files: { etc: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "etc"), cwd: "[ovh-eu]\nconsumer_key=\n" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-etc", application_secret: "as-etc", consumer_key: "" },
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-etc",
+      application_secret: "as-etc",
+      consumer_key: ""
+    },
     ours: { outcome: eu("etc"), why: EMPTY_WHY }
   },
   {
@@ -332,7 +427,13 @@ export const scenarios: ReadonlyArray<Scenario> = [
     name: "an empty consumer key in code over one in a file",
     files: { cwd: "[default]\nendpoint=ovh-eu\n" + full("ovh-eu", "cwd") },
     code: { consumer_key: "" },
-    python: { endpoint: "ovh-eu", auth: "ApplicationKey", application_key: "ak-cwd", application_secret: "as-cwd", consumer_key: "" },
+    python: {
+      endpoint: "ovh-eu",
+      auth: "ApplicationKey",
+      application_key: "ak-cwd",
+      application_secret: "as-cwd",
+      consumer_key: ""
+    },
     ours: { outcome: eu("cwd"), why: EMPTY_WHY }
   },
   {
@@ -357,7 +458,13 @@ export const scenarios: ReadonlyArray<Scenario> = [
     files: { cwd: "[default]\nendpoint=https://api.example.net/1.0\n" + full("https://api.example.net/1.0", "url") },
     python: { error: "endpoint" },
     ours: {
-      outcome: { endpoint: "https://api.example.net/1.0", auth: "ApplicationKey", application_key: "ak-url", application_secret: "as-url", consumer_key: "ck-url" },
+      outcome: {
+        endpoint: "https://api.example.net/1.0",
+        auth: "ApplicationKey",
+        application_key: "ak-url",
+        application_secret: "as-url",
+        consumer_key: "ck-url"
+      },
       why: "python-ovh 1.2.0 knows only its named endpoints; effect-ovh also takes an https base URL (go-ovh takes " +
         "an endpoint with a '/' as a URL and as a section name too)"
     }
