@@ -168,8 +168,8 @@ export interface FileOptions {
 
 /**
  * The files as one config source: every file read and merged as python-ovh's parser does, the
- * explicitly named file on top. Returned as a list (empty never: one source, labelled with every
- * file and whether it was read).
+ * explicitly named file on top, labelled with every file and whether it was read. A list: empty
+ * when there is no file to look at.
  */
 export const sources = (options: FileOptions = {}): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFileError> =>
   Effect.gen(function*() {
@@ -187,6 +187,7 @@ export const sources = (options: FileOptions = {}): Effect.Effect<Array<OvhConfi
       labels.push(file.path)
       parsed.push(yield* parse(read.text, file.path))
     }
+    if (files.length === 0) return []
     // highest precedence first here; python reads lowest first and lets later files win
     return [OvhConfig.fromIni(labels.join(", "), merge(parsed.reverse()))]
   })
