@@ -219,18 +219,16 @@ export const fromIni = (label: string, sections: Sections): Source => ({
   })
 })
 
-const valueOf = (node: ConfigProvider.Node | undefined): string | undefined =>
-  node === undefined ? undefined : nonEmpty(node._tag === "Value" ? node.value : node.value)
-
 /**
  * One `ConfigProvider` over `sources`, highest precedence first: a path is answered by the first
- * source that holds a non-empty value for it.
+ * source that holds a non-empty value for it (a variable that is also the prefix of others, as
+ * `OVH_ENDPOINT` beside `OVH_ENDPOINT_X`, is a record with a value, and its value counts).
  */
 export const layered = (sources: ReadonlyArray<Source>): ConfigProvider.ConfigProvider =>
   ConfigProvider.make((path) =>
     Effect.gen(function*() {
       for (const source of sources) {
-        const value = valueOf(yield* source.provider.load(path))
+        const value = nonEmpty((yield* source.provider.load(path))?.value)
         if (value !== undefined) return ConfigProvider.makeValue(value)
       }
       return undefined

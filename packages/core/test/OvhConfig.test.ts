@@ -380,4 +380,16 @@ describe("OvhConfig", () => {
       ]
       for (const error of errors) for (const secret of secrets) assertHidden(error, secret)
     }))
+
+  it.effect("reads a variable that is also the prefix of other variables", () =>
+    Effect.gen(function*() {
+      const settings = yield* resolve(OvhConfig.fromEnv({
+        OVH_ENDPOINT: "ovh-eu",
+        OVH_ENDPOINT_NOTE: "unrelated",
+        OVH_ACCESS_TOKEN: "t",
+        OVH_ACCESS_TOKEN_FILE: "/run/secrets/t"
+      }))
+      assert.strictEqual(settings.endpoint.name, "ovh-eu")
+      assert.strictEqual(settings.auth._tag, "AccessToken")
+    }))
 })
