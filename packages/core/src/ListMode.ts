@@ -36,6 +36,12 @@ export const sortOrderHeader = "X-Pagination-Sort-Order"
 export const batchHeader = "X-Ovh-Batch"
 /** Ids per batch GET, as the control panel chunks them. */
 export const defaultBatchSize = 50
+/**
+ * Items per page when the caller gives no size. The control panel asks for pages of 5,000 (purchase
+ * orders) and 50,000 (AI notebooks, database namespaces); 1,000 keeps a page of bills near 1 MB while
+ * 10,000 of them take 10 requests. The API's own cap on `X-Pagination-Size` is not documented.
+ */
+export const defaultPageSize = 1000
 
 /** A comparison of a filter term. `like` takes `%` as a wildcard. */
 export type Operator = "eq" | "nq" | "gt" | "ge" | "lt" | "le" | "like"
@@ -136,6 +142,81 @@ export const pageHeaders = (request: PageRequest): Record<string, string> => {
     headers[sortOrderHeader] = request.sort.order ?? "ASC"
   }
   return headers
+}
+
+/**
+ * What a request asks for when it is in list mode (`X-Pagination-Mode: CachedObjectList-Pages`):
+ * `undefined` when it is not, a sentence when a header is malformed. Header names are lower case, as
+ * HTTP servers read them; a missing size is `defaultSize`.
+ */
+export const readPageRequest = (
+  headers: Readonly<Record<string, string>>,
+  defaultSize: number = defaultPageSize
+): PageRequest | string | undefined => {
+  const header = (name: string) => headers[name.toLowerCase()]?.trim()
+  if (header(modeHeader) !== pagesMode) return undefined
+  const positive = (name: string, fallback: number): number | string => {
+    const value = header(name)
+    if (value === undefined || value === "") return fallback
+    return /^[1-9]\d{0,8}$/.test(value)
+      ? Number(value)
+      : `${name} is ${JSON.stringify(value)}; expected a positive integer`
+  }
+  const page = positive(numberHeader, 1)
+  if (typeof page === "string") return page
+  const pageSize = positive(sizeHeader, defaultSize)
+  if (typeof pageSize === "string") return pageSize
+  const filterText = header(filterHeader)
+  const filter = filterText === undefined || filterText === "" ? undefined : decodeFilter(filterText)
+  if (filterText !== undefined && filterText !== "" && filter === undefined) {
+    return `${filterHeader} is ${JSON.stringify(filterText)}; expected field:op=value terms joined by &`
+  }
+  const field = header(sortHeader)
+  const order = header(sortOrderHeader)?.toUpperCase()
+  if (order !== undefined && order !== "ASC" && order !== "DESC") {
+    return `${sortOrderHeader} is ${JSON.stringify(order)}; expected ASC or DESC`
+  }
+  const sort: Sort | undefined = field === undefined || field === "" ? undefined : { field, order: order ?? "ASC" }
+  const request: PageRequest = { page, pageSize, filter, sort }
+  const problem = check(filter, sort)
+  return problem ?? request
+}
+
+/** `X-Pagination-Elements` of an answer (header names in lower case), when it is a count. */
+export const totalOf = (headers: Readonly<Record<string, string>>): number | undefined => {
+  const value = headers[elementsHeader.toLowerCase()]?.trim()
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
+}
+
+/**
+ * Whether a page is followed by another: the total says so when the answer carries it; without it,
+ * a full page may be followed by more and a short or empty one is the last.
+ */
+export const hasNextPage = (request: PageRequest, received: number, total: number | undefined): boolean =>
+  received > 0 && (total !== undefined ? request.page * request.pageSize < total : received >= request.pageSize)
+
+/**
+ * The page a list-mode request selects from the whole list: the items that pass the filter, in the
+ * sort's order (list order for ties and without a sort), cut into pages; `total` counts the items that
+ * pass the filter. What the fake answers, and what the client does with a route that answered ids.
+ */
+export const select = <A>(
+  items: ReadonlyArray<A>,
+  request: PageRequest
+): { readonly items: ReadonlyArray<A>; readonly total: number } => {
+  const kept = refine(items, request.filter, request.sort)
+  const start = (request.page - 1) * request.pageSize
+  return { items: kept.slice(start, start + request.pageSize), total: kept.length }
+}
+
+/** The items that pass `filter`, sorted by `sort` (a stable sort: ties keep their order). */
+export const refine = <A>(
+  items: ReadonlyArray<A>,
+  filter: ReadonlyArray<Filter> | undefined,
+  sort: Sort | undefined
+): Array<A> => {
+  const kept = filter === undefined || filter.length === 0 ? [...items] : items.filter((item) => matches(item, filter))
+  return sort === undefined ? kept : kept.sort(comparator(sort))
 }
 
 /** The value at a dotted path of an item (`priceWithTax.value`), or `undefined`. */

@@ -41,7 +41,9 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const ids = yield* seedBills(500)
-      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll("/me/bill", { concurrency: 8 })))
+      const bills = yield* withLatency(
+        Stream.runCollect(FanOut.getAll("/me/bill", { strategy: "each", concurrency: 8 }))
+      )
       assert.deepStrictEqual(bills.map((bill) => bill.billId), ids)
       assert.strictEqual(yield* fake.maxInFlight, 8)
       const calls = yield* fake.calls
@@ -53,17 +55,19 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* seedBills(100)
-      yield* withLatency(Stream.runDrain(FanOut.getAll("/me/bill")))
+      yield* withLatency(Stream.runDrain(FanOut.getAll("/me/bill", { strategy: "each" })))
       assert.strictEqual(yield* fake.maxInFlight, FanOut.defaultConcurrency)
       yield* fake.clearCalls
-      yield* withLatency(Stream.runDrain(FanOut.getAll("/me/bill", { concurrency: 3 })))
+      yield* withLatency(Stream.runDrain(FanOut.getAll("/me/bill", { strategy: "each", concurrency: 3 })))
       assert.strictEqual(yield* fake.maxInFlight, 3)
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("unordered mode still returns every item", () =>
     Effect.gen(function*() {
       const ids = yield* seedBills(200)
-      const bills = yield* withLatency(Stream.runCollect(FanOut.getAll("/me/bill", { ordered: false })))
+      const bills = yield* withLatency(
+        Stream.runCollect(FanOut.getAll("/me/bill", { strategy: "each", ordered: false }))
+      )
       assert.deepStrictEqual(bills.map((bill) => bill.billId).sort(), [...ids].sort())
     }).pipe(Effect.provide(TestLayer)))
 
@@ -71,7 +75,7 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const ids = yield* seedBills(50)
       yield* failing([ids[17]!])
-      const error = yield* Effect.flip(Stream.runCollect(FanOut.getAll("/me/bill")))
+      const error = yield* Effect.flip(Stream.runCollect(FanOut.getAll("/me/bill", { strategy: "each" })))
       assert.strictEqual(error._tag, "Forbidden")
       if (error._tag === "Forbidden") assert.strictEqual(error.path, `/me/bill/${ids[17]}`)
     }).pipe(Effect.provide(TestLayer)))
@@ -83,7 +87,11 @@ describe("FanOut", () => {
       yield* failing(bad)
       const skipped: Array<FanOut.Skipped<string, OvhError.OvhError>> = []
       const bills = yield* Stream.runCollect(
-        FanOut.getAll("/me/bill", { errors: "skip", onSkip: (s) => Effect.sync(() => skipped.push(s)) })
+        FanOut.getAll("/me/bill", {
+          strategy: "each",
+          errors: "skip",
+          onSkip: (s) => Effect.sync(() => skipped.push(s))
+        })
       )
       assert.deepStrictEqual(skipped.map((s) => s.id), bad)
       assert.deepStrictEqual(skipped.map((s) => s.error._tag), ["Forbidden", "Forbidden", "Forbidden"])
@@ -94,7 +102,7 @@ describe("FanOut", () => {
     Effect.gen(function*() {
       const ids = yield* seedBills(20)
       yield* failing([ids[5]!])
-      const outcomes = yield* Stream.runCollect(FanOut.getAll("/me/bill", { errors: "collect" }))
+      const outcomes = yield* Stream.runCollect(FanOut.getAll("/me/bill", { strategy: "each", errors: "collect" }))
       assert.deepStrictEqual(outcomes.map((o) => o.id), ids)
       const failures = outcomes.filter((o) => Result.isFailure(o.result))
       assert.deepStrictEqual(failures.map((o) => o.id), [ids[5]])
@@ -114,7 +122,10 @@ describe("FanOut", () => {
       assert.deepStrictEqual(items.map((item) => item.id), ids)
       const calls = yield* fake.calls
       assert.strictEqual(calls.filter((call) => call.path === "/v2/vrackServices/resource").length, 5)
-      assert.strictEqual(calls.filter((call) => call.template === "/v2/vrackServices/resource/{vrackServicesId}").length, 30)
+      assert.strictEqual(
+        calls.filter((call) => call.template === "/v2/vrackServices/resource/{vrackServicesId}").length,
+        30
+      )
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("each: fans any id stream out through any effect", () =>
@@ -136,7 +147,18 @@ describe("FanOut", () => {
       )
       assert.strictEqual(most, 5)
       assert.strictEqual(outcomes.length, 100)
-      assert.deepStrictEqual(outcomes.filter((o) => Result.isFailure(o.result)).map((o) => o.id), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
+      assert.deepStrictEqual(outcomes.filter((o) => Result.isFailure(o.result)).map((o) => o.id), [
+        10,
+        20,
+        30,
+        40,
+        50,
+        60,
+        70,
+        80,
+        90,
+        100
+      ])
     }))
 
   it.effect("a concurrency below 1 is a defect of the stream, not an unbounded run", () =>

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import type * as FakeOvhApi from "../FakeOvhApi.ts"
 import * as Accounts from "./accounts.ts"
 import * as Faults from "./faults.ts"
+import * as ListModes from "./listModes.ts"
 import * as Parameters from "./parameters.ts"
 import * as Reply from "./reply.ts"
 import * as Schemas from "./schemas.ts"
@@ -307,6 +308,18 @@ export const make = (options: FakeOvhApi.Options) =>
       return respondWith(ctx, type)
     }
 
+    /** What list modes (listModes.ts) read: the collections, and a plain GET of a path with `ctx`'s credential. */
+    const listModeSources = (ctx: Context): ListModes.Sources => ({
+      collectionAt,
+      get: (p, withQuery) => {
+        const match = schemas.match(p)
+        const operation = match?.api.operations.find((o) => o.httpMethod === "GET")
+        if (match === undefined || operation === undefined) return Reply.unknownPath()
+        const sub: Context = { ...ctx, path: p, match, operation, query: withQuery ? ctx.query : {}, headers: {} }
+        return Parameters.check(schemas, sub, wholeBodyV1) ?? accounts.route(sub) ?? stateful(sub)
+      }
+    })
+
     /** Answers one request, faults aside. */
     const answer = (
       request: RawRequest,
@@ -349,9 +362,11 @@ export const make = (options: FakeOvhApi.Options) =>
           credential: auth.credential,
           origin: url.origin
         }
-        const invalid = Parameters.check(schemas, ctx, wholeBodyV1)
+        // a batch GET's ids are checked one by one (listModes.ts)
+        const invalid = ListModes.isBatch(ctx) ? undefined : Parameters.check(schemas, ctx, wholeBodyV1)
         if (invalid !== undefined) return { reply: invalid, template }
-        const fallback = (): Reply.Reply => accounts.route(ctx) ?? stateful(ctx)
+        const fallback = (): Reply.Reply =>
+          ListModes.answer({ ...ctx, template }, listModeSources(ctx)) ?? accounts.route(ctx) ?? stateful(ctx)
         const handler = handlers.findLast((h) => Faults.routeMatches(h.route, method, apiPath, template))
         if (handler === undefined) return { reply: fallback(), template }
         const next = Effect.sync(() => {
