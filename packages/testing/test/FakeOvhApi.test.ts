@@ -524,6 +524,12 @@ describe("FakeOvhApi", () => {
         assert.deepStrictEqual(yield* client.get("/me/api/credential", { applicationId: other.applicationId }), [5001])
         const owner = yield* client.get<{ applicationId: number }>("/me/api/credential/5001/application")
         assert.strictEqual(owner.applicationId, other.applicationId)
+        // signed with the main application's keys, the other application's consumer key does not exist
+        assert.deepStrictEqual((yield* signed("GET", "/me", { consumerKey: Redacted.value(ck) })).body, {
+          errorCode: "NOT_CREDENTIAL",
+          httpCode: "403 Forbidden",
+          message: "This credential does not exist"
+        })
         yield* client.delete(`/me/api/application/${other.applicationId}`)
         assert.strictEqual(yield* fake.consumerKeyState(ck), undefined)
         assert.deepStrictEqual(yield* client.get("/me/api/application"), [ids[0]])

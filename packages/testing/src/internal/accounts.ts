@@ -217,9 +217,11 @@ export const make = (options: {
       return { reply: denied(401, "NOT_CREDENTIAL", "You must login first") }
     }
     const credential = credentials.get(consumerKey)
-    // A key the API never issued (toorop/ovh-cli#10: "403 Forbidden NOT_CREDENTIAL This credential does not exist").
-    if (credential === undefined) return { reply: denied(403, "NOT_CREDENTIAL", "This credential does not exist") }
-    if (credential.applicationId !== application.applicationId) return { reply: invalidCredential() }
+    // A key the API never issued, or one of another application: "403 NOT_CREDENTIAL This credential does not
+    // exist" (toorop/ovh-cli#10; baarde/cert-manager-webhook-ovh#5, a key not linked to the application).
+    if (credential === undefined || credential.applicationId !== application.applicationId) {
+      return { reply: denied(403, "NOT_CREDENTIAL", "This credential does not exist") }
+    }
     const timestamp = headers["x-ovh-timestamp"]
     if (timestamp === undefined || !/^\d+$/.test(timestamp) || Math.abs(Number(timestamp) - now) > options.timeWindow) {
       return { reply: denied(400, "QUERY_TIME_OUT", "Query out of time") }
