@@ -113,8 +113,19 @@ export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ov
   /** Like `layer`, with resilience options (retry policy, retry budget, timeout). */
   static readonly layerWith = (
     options: Options
-  ): Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =>
-    Layer.effect(OvhClient, Effect.suspend(() => makeWith(options))).pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
+  ): Layer.Layer<OvhClient | TimeDelta.TimeDelta, OvhConfig.OvhConfigError, OvhConfig.OvhConfig | HttpClient.HttpClient> =>
+    Layer.effect(
+      OvhClient,
+      options.timeout === undefined || Encode.timeoutOf(options.timeout) !== undefined
+        ? Effect.suspend(() => makeWith(options))
+        : Effect.fail(
+          new OvhConfig.OvhConfigError({
+            key: "timeout",
+            reason: `the client's timeout ${String(options.timeout)} is not a duration of zero or more`,
+            lookedAt: ["code"]
+          })
+        )
+    ).pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
 
   /** The client, learning the server time itself. Needs an `HttpClient` and `OvhConfig`. */
   static readonly layer: Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =
@@ -162,8 +173,10 @@ const makeWith = (
     ): Effect.Effect<A, OvhError.OvhError> => {
       const timeout = request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
       state.sent = false
-      return limit(Effect.timeoutOrElse(
-        resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
+      const exchange = resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state)
+      // an infinite timeout races nothing
+      return limit(!Duration.isFinite(timeout) ? exchange : Effect.timeoutOrElse(
+        exchange,
         {
           duration: timeout,
           orElse: () =>

@@ -3,7 +3,7 @@
  * becomes the wire request, an `HttpClientRequest` whose URL and body are final, byte for byte what
  * is signed and sent. Every input that cannot be encoded is a `BadParameters`, and nothing is sent.
  */
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Headers from "effect/http/Headers"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -202,6 +202,14 @@ export const request = (
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const FIELD_VALUE = /^[^\r\n\0]*$/
 
+/** `input` as a timeout: a duration of zero or more, or `undefined` when it is none (`"abc"`, `-1`, `NaN`). */
+export const timeoutOf = (input: Duration.Input): Duration.Duration | undefined => {
+  const duration = Duration.fromInput(input)
+  if (Option.isNone(duration)) return undefined
+  const millis = Duration.toMillis(duration.value)
+  return Number.isNaN(millis) || millis < 0 ? undefined : duration.value
+}
+
 /** The exact text of a wire request's body, as signed ("" when there is none). */
 export const bodyText = (request: HttpClientRequest.HttpClientRequest): string => {
   const body = request.body
@@ -228,6 +236,9 @@ export const toWire = (
     return badParameters(method, request.path, `the ${what} cannot be encoded: ${(error as Error).message}`)
   }
   if (!TOKEN.test(method)) return badParameters(method, request.path, `${JSON.stringify(method)} is not an HTTP method`)
+  if (request.timeout !== undefined && timeoutOf(request.timeout) === undefined) {
+    return badParameters(method, request.path, `the timeout ${String(request.timeout)} is not a duration of zero or more`)
+  }
   const headers: Record<string, string> = {}
   if (request.headers !== undefined) {
     for (const name in request.headers) {
