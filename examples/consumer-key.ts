@@ -47,12 +47,13 @@ export const consumerKey = (options: Options) =>
     if (process.stdout.isTTY) yield* Console.log("")
     yield* Console.log("validated")
 
-    const me = yield* Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ readonly firstname: string }>("/me")).pipe(
-      Effect.map(Option.some),
-      // a key without GET /me is still a good key: say so instead of failing
-      Effect.catchTag("NotGranted", () => Effect.succeedNone),
-      ConsumerKey.provide(pending.consumerKey)
-    )
+    const me = yield* Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ readonly firstname: string }>("/me"))
+      .pipe(
+        Effect.map(Option.some),
+        // a key without GET /me is still a good key: say so instead of failing
+        Effect.catchTag("NotGranted", () => Effect.succeedNone),
+        ConsumerKey.provide(pending.consumerKey)
+      )
     yield* Console.log(Option.match(me, {
       onNone: () => "Welcome! (this key may not read /me)",
       onSome: (me) => `Welcome ${me.firstname}`
@@ -98,7 +99,11 @@ const command = Command.make("consumer-key", {
   const methods = accessLevels[input.access]
   const request = ConsumerKey.make().pipe(
     input.recursive ? ConsumerKey.addRecursiveRules(methods, input.path) : ConsumerKey.addRules(methods, input.path),
-    (request) => Option.match(input.redirection, { onNone: () => request, onSome: (url) => ConsumerKey.withRedirection(request, url) })
+    (request) =>
+      Option.match(input.redirection, {
+        onNone: () => request,
+        onSome: (url) => ConsumerKey.withRedirection(request, url)
+      })
   )
   return consumerKey({ request, timeout: input.timeout, interval: input.interval })
 }).pipe(Command.withDescription("Request a consumer key, wait for its validation, and greet you with it"))

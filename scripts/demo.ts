@@ -28,7 +28,15 @@ export const examples: ReadonlyArray<{ readonly name: string; readonly args: Rea
   { name: "consumer-key", args: ["--recursive", "--path", "/me/bill", "--interval", "1"] },
   {
     name: "mail-redirection",
-    args: ["--domain", DemoAccount.mailDomain, "--from", `sales@${DemoAccount.mailDomain}`, "--to", "ada.lovelace@example.com", "--local-copy"]
+    args: [
+      "--domain",
+      DemoAccount.mailDomain,
+      "--from",
+      `sales@${DemoAccount.mailDomain}`,
+      "--to",
+      "ada.lovelace@example.com",
+      "--local-copy"
+    ]
   },
   { name: "bills", args: [] },
   { name: "dotted-params", args: ["--from", "2026-07-01", "--to", "2026-10-01"] },
@@ -95,11 +103,15 @@ const program = Effect.gen(function*() {
   console.log(`running ${selected.length} examples, ${concurrency} at a time\n`)
   const runs = selected.map(() => Deferred.makeUnsafe<Run>())
   yield* Effect.forkChild(
-    Effect.forEach(selected, (example, i) =>
-      Effect.flatMap(runExample(example.name, example.args, env), (run) => Deferred.succeed(runs[i]!, run)), {
-      concurrency,
-      discard: true
-    })
+    Effect.forEach(
+      selected,
+      (example, i) =>
+        Effect.flatMap(runExample(example.name, example.args, env), (run) => Deferred.succeed(runs[i]!, run)),
+      {
+        concurrency,
+        discard: true
+      }
+    )
   )
   const failed: Array<string> = []
   for (const [index, example] of selected.entries()) {
@@ -112,7 +124,9 @@ const program = Effect.gen(function*() {
   }
   const calls = yield* fake.calls
   console.log(
-    `${selected.length - failed.length}/${selected.length} examples succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+    `${selected.length - failed.length}/${selected.length} examples succeeded in ${
+      ((Date.now() - started) / 1000).toFixed(1)
+    } s; ` +
       `the fake API answered ${calls.length} requests`
   )
   if (failed.length > 0) {

@@ -38,7 +38,9 @@ export const serverRows: ReadonlyArray<readonly [string, string]> = [
 export const mailDomain = "example-shop.fr"
 
 /** Applications authorized on the demo account, besides the one the demo signs with. */
-export const applications: ReadonlyArray<{ readonly name: string; readonly rules: ReadonlyArray<{ method: string; path: string }> }> = [
+export const applications: ReadonlyArray<
+  { readonly name: string; readonly rules: ReadonlyArray<{ method: string; path: string }> }
+> = [
   { name: "backup-scripts", rules: [{ method: "GET", path: "/dedicated/server/*" }] },
   { name: "dns-updater", rules: [{ method: "GET", path: "/domain/*" }, { method: "PUT", path: "/domain/*" }] },
   { name: "billing-export", rules: [{ method: "GET", path: "/me/bill/*" }] }
@@ -90,7 +92,11 @@ export const data: Record<string, unknown> = {
     linkTo: "",
     migratedMXPlanServiceName: ""
   },
-  [`/email/domain/${mailDomain}/redirection/3521`]: { id: "3521", from: `contact@${mailDomain}`, to: "ada.lovelace@example.com" }
+  [`/email/domain/${mailDomain}/redirection/3521`]: {
+    id: "3521",
+    from: `contact@${mailDomain}`,
+    to: "ada.lovelace@example.com"
+  }
 }
 
 /** Seeds what the fake cannot generate on its own, and plays the user and the datacenter. */
@@ -108,25 +114,30 @@ export const prepare = (fake: FakeOvhApi.FakeOvhApi["Service"], options: { reado
         if (url !== undefined) {
           yield* Effect.forkDetach(
             Effect.sleep(options.validateAfter).pipe(
-              Effect.andThen(Effect.promise(() => fetch(`${url}&duration=86400`, { redirect: "manual" }).then((page) => page.text())))
+              Effect.andThen(
+                Effect.promise(() => fetch(`${url}&duration=86400`, { redirect: "manual" }).then((page) => page.text()))
+              )
             )
           )
         }
         return reply
       }))
     // creating a redirection queues an "add" task on the domain
-    yield* fake.route({ method: "POST", path: "/email/domain/{domain}/redirection" }, (request) =>
-      Effect.map(request.next, (reply) => ({
-        ...reply,
-        body: {
-          ...(reply.body as object),
-          id: `${Math.floor(Date.now() / 1000) % 100_000}`,
-          account: String((request.body as { readonly from?: unknown }).from ?? "").split("@")[0],
-          action: "add",
-          type: "forward",
-          date: new Date().toISOString().replace(/\.\d+Z$/, "+00:00")
-        }
-      })))
+    yield* fake.route(
+      { method: "POST", path: "/email/domain/{domain}/redirection" },
+      (request) =>
+        Effect.map(request.next, (reply) => ({
+          ...reply,
+          body: {
+            ...(reply.body as object),
+            id: `${Math.floor(Date.now() / 1000) % 100_000}`,
+            account: String((request.body as { readonly from?: unknown }).from ?? "").split("@")[0],
+            action: "add",
+            type: "forward",
+            date: new Date().toISOString().replace(/\.\d+Z$/, "+00:00")
+          }
+        }))
+    )
     // `date.from` and `date.to` filter the bills by date, as the real API does
     yield* fake.route({ method: "GET", path: "/me/bill" }, (request) =>
       Effect.gen(function*() {
@@ -146,18 +157,24 @@ export const prepare = (fake: FakeOvhApi.FakeOvhApi["Service"], options: { reado
       }))
     // a KVM session takes a couple of polls to open: until then the access is not there yet
     let kvmPolls = 0
-    yield* fake.route({ method: "GET", path: "/dedicated/server/{serviceName}/features/ipmi/access" }, (request) =>
-      kvmPolls++ < 2
-        ? Effect.succeed({
-          status: 404,
-          body: { class: "Client::NotFound", message: "The requested object (type = kvmipJnlp) does not exist" }
-        })
-        : Effect.map(request.next, (reply) => ({
-          ...reply,
-          body: {
-            expiration: new Date(Date.now() + 15 * 60_000).toISOString().replace(/\.\d+Z$/, "+00:00"),
-            value: `<?xml version="1.0" encoding="utf-8"?>\n<jnlp spec="1.0+" codebase="https://kvm.example.invalid/${request.params["serviceName"]}">` +
-              `<application-desc main-class="Kvm"/></jnlp>`
-          }
-        })))
+    yield* fake.route(
+      { method: "GET", path: "/dedicated/server/{serviceName}/features/ipmi/access" },
+      (request) =>
+        kvmPolls++ < 2
+          ? Effect.succeed({
+            status: 404,
+            body: { class: "Client::NotFound", message: "The requested object (type = kvmipJnlp) does not exist" }
+          })
+          : Effect.map(request.next, (reply) => ({
+            ...reply,
+            body: {
+              expiration: new Date(Date.now() + 15 * 60_000).toISOString().replace(/\.\d+Z$/, "+00:00"),
+              value:
+                `<?xml version="1.0" encoding="utf-8"?>\n<jnlp spec="1.0+" codebase="https://kvm.example.invalid/${
+                  request.params["serviceName"]
+                }">` +
+                `<application-desc main-class="Kvm"/></jnlp>`
+            }
+          }))
+    )
   })

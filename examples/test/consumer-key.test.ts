@@ -63,8 +63,14 @@ layer(demoLayer({ validateAfter: "1500 millis" }), { excludeTestServices: true }
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       // the user refuses the key: the API keeps answering INVALID_CREDENTIAL, as it does for a pending key
-      yield* fake.route({ method: "POST", path: "/auth/credential" }, (request) =>
-        Effect.tap(request.next, (reply) => fake.refuseConsumerKey((reply.body as { consumerKey: string }).consumerKey)))
+      yield* fake.route(
+        { method: "POST", path: "/auth/credential" },
+        (request) =>
+          Effect.tap(
+            request.next,
+            (reply) => fake.refuseConsumerKey((reply.body as { consumerKey: string }).consumerKey)
+          )
+      )
       yield* fake.clearCalls
       const [refused, invalid, help] = yield* Effect.all([
         run("consumer-key", ["--interval", "1", "--timeout", "2"], appOnly(fake)),

@@ -77,8 +77,12 @@ const Proto = {
   }
 }
 
-const makeRequest = (fields: Omit<ConsumerKeyRequest, typeof TypeId | "pipe" | "toJSON" | "toString" | typeof Inspectable.NodeInspectSymbol>): ConsumerKeyRequest =>
-  Object.assign(Object.create(Proto), fields)
+const makeRequest = (
+  fields: Omit<
+    ConsumerKeyRequest,
+    typeof TypeId | "pipe" | "toJSON" | "toString" | typeof Inspectable.NodeInspectSymbol
+  >
+): ConsumerKeyRequest => Object.assign(Object.create(Proto), fields)
 
 /** Whether `u` is a {@link ConsumerKeyRequest}. */
 export const isConsumerKeyRequest = (u: unknown): u is ConsumerKeyRequest =>
@@ -117,15 +121,21 @@ export const make = (options?: {
 export const addRule: {
   (method: Method | Lowercase<Method>, path: string): (self: ConsumerKeyRequest) => ConsumerKeyRequest
   (self: ConsumerKeyRequest, method: Method | Lowercase<Method>, path: string): ConsumerKeyRequest
-} = dual(3, (self: ConsumerKeyRequest, method: Method | Lowercase<Method>, path: string) =>
-  appendRules(self, [normalize(method, path)]))
+} = dual(
+  3,
+  (self: ConsumerKeyRequest, method: Method | Lowercase<Method>, path: string) =>
+    appendRules(self, [normalize(method, path)])
+)
 
 /** Allows each of `methods` on `path` (python-ovh `add_rules`). */
 export const addRules: {
   (methods: ReadonlyArray<Method | Lowercase<Method>>, path: string): (self: ConsumerKeyRequest) => ConsumerKeyRequest
   (self: ConsumerKeyRequest, methods: ReadonlyArray<Method | Lowercase<Method>>, path: string): ConsumerKeyRequest
-} = dual(3, (self: ConsumerKeyRequest, methods: ReadonlyArray<Method | Lowercase<Method>>, path: string) =>
-  appendRules(self, methods.map((m) => normalize(m, path))))
+} = dual(
+  3,
+  (self: ConsumerKeyRequest, methods: ReadonlyArray<Method | Lowercase<Method>>, path: string) =>
+    appendRules(self, methods.map((m) => normalize(m, path)))
+)
 
 /**
  * Allows `methods` on `path` and everything below it, python-ovh's `add_recursive_rules`: trailing
@@ -144,8 +154,11 @@ export const addRecursiveRules: {
 export const addAccessRules: {
   (rules: ReadonlyArray<AccessRule>): (self: ConsumerKeyRequest) => ConsumerKeyRequest
   (self: ConsumerKeyRequest, rules: ReadonlyArray<AccessRule>): ConsumerKeyRequest
-} = dual(2, (self: ConsumerKeyRequest, rules: ReadonlyArray<AccessRule>) =>
-  appendRules(self, rules.map((r) => normalize(r.method, r.path))))
+} = dual(
+  2,
+  (self: ConsumerKeyRequest, rules: ReadonlyArray<AccessRule>) =>
+    appendRules(self, rules.map((r) => normalize(r.method, r.path)))
+)
 
 /** Sets where the validation page sends the user once they have validated the key. */
 export const withRedirection: {
@@ -157,8 +170,11 @@ export const withRedirection: {
 export const withAllowedIPs: {
   (blocks: ReadonlyArray<string>): (self: ConsumerKeyRequest) => ConsumerKeyRequest
   (self: ConsumerKeyRequest, blocks: ReadonlyArray<string>): ConsumerKeyRequest
-} = dual(2, (self: ConsumerKeyRequest, blocks: ReadonlyArray<string>) =>
-  makeRequest({ ...self, allowedIPs: Option.some([...blocks]) }))
+} = dual(
+  2,
+  (self: ConsumerKeyRequest, blocks: ReadonlyArray<string>) =>
+    makeRequest({ ...self, allowedIPs: Option.some([...blocks]) })
+)
 
 /** The state of a consumer key. */
 export const CredentialState = Schema.Literals(["pendingValidation", "validated", "expired", "refused"])
@@ -387,17 +403,23 @@ export const provide: {
     effect: Effect.Effect<A, E, R>,
     consumerKey: string | Redacted.Redacted<string>
   ): Effect.Effect<A, E | OvhError.InvalidKey, R | OvhClient.OvhClient>
-} = dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, consumerKey: string | Redacted.Redacted<string>) =>
-  Effect.flatMap(
-    Effect.flatMap(OvhClient.OvhClient, (client) => client.withConsumerKey(consumerKey)),
-    (client) => Effect.provideService(effect, OvhClient.OvhClient, client)
-  ))
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, consumerKey: string | Redacted.Redacted<string>) =>
+    Effect.flatMap(
+      Effect.flatMap(OvhClient.OvhClient, (client) => client.withConsumerKey(consumerKey)),
+      (client) => Effect.provideService(effect, OvhClient.OvhClient, client)
+    )
+)
 
 /** An `OvhClient` signing with `consumerKey`, built over the `OvhClient` it is provided with. */
 export const layerClient = (
   consumerKey: string | Redacted.Redacted<string>
 ): Layer.Layer<OvhClient.OvhClient, OvhError.InvalidKey, OvhClient.OvhClient> =>
-  Layer.effect(OvhClient.OvhClient, Effect.flatMap(OvhClient.OvhClient, (client) => client.withConsumerKey(consumerKey)))
+  Layer.effect(
+    OvhClient.OvhClient,
+    Effect.flatMap(OvhClient.OvhClient, (client) => client.withConsumerKey(consumerKey))
+  )
 
 /** The ids of the account's credentials: `GET /me/api/credential`, optionally by application or state. */
 export const listCredentials = Effect.fn("ConsumerKey.listCredentials")(function*(options?: {

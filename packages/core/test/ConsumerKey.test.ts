@@ -18,7 +18,9 @@ const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConf
     const fake = yield* FakeOvhApi.FakeOvhApi
     yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
     const options: OvhConfig.Options = { ...FakeOvhApi.clientOptions(fake), ...override(fake) }
-    return OvhClient.OvhClient.layer.pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)])))
+    return OvhClient.OvhClient.layer.pipe(
+      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)]))
+    )
   })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
 
 const TestLayer = layerWith()
@@ -60,7 +62,10 @@ describe("ConsumerKey", () => {
   it("is immutable, pipeable and data-first too, and keeps each rule once", () => {
     const base = ConsumerKey.make({ accessRules: [{ method: "GET", path: "/me" }] })
     const more = ConsumerKey.addRules(base, ConsumerKey.API_READ_WRITE_SAFE, "/me")
-    const limited = more.pipe(ConsumerKey.withRedirection("https://example.com/done"), ConsumerKey.withAllowedIPs(["203.0.113.0/24"]))
+    const limited = more.pipe(
+      ConsumerKey.withRedirection("https://example.com/done"),
+      ConsumerKey.withAllowedIPs(["203.0.113.0/24"])
+    )
     assert.deepStrictEqual(rulesOf(base), ["GET /me"])
     assert.deepStrictEqual(rulesOf(more), ["GET /me", "POST /me", "PUT /me"])
     assert.isTrue(Option.isNone(more.redirection))
@@ -113,7 +118,11 @@ describe("ConsumerKey", () => {
       yield* TestClock.adjust("2 seconds")
       const credential = yield* Fiber.join(waiting)
       assert.strictEqual(credential.status, "validated")
-      assert.deepStrictEqual(credential.rules.map((r) => `${r.method} ${r.path}`), ["GET /me", "GET /me/api", "GET /me/api/*"])
+      assert.deepStrictEqual(credential.rules.map((r) => `${r.method} ${r.path}`), [
+        "GET /me",
+        "GET /me/api",
+        "GET /me/api/*"
+      ])
       // pending polls (t = 0, 2, 4 s), then the one that sees the validation
       assert.strictEqual(polls(yield* fake.calls).length, 4)
 
@@ -161,7 +170,9 @@ describe("ConsumerKey", () => {
       assert.deepStrictEqual(progress.map((p) => p.attempt), [1, 2, 3])
       assert.deepStrictEqual(progress.map((p) => Duration.toSeconds(p.remaining)), [60, 58, 56])
       assert.deepStrictEqual(progress.map((p) => Duration.toSeconds(p.elapsed)), [0, 2, 4])
-      assert.deepStrictEqual([...new Set(progress.map((p) => p.answer))], ["INVALID_CREDENTIAL: This credential is not valid"])
+      assert.deepStrictEqual([...new Set(progress.map((p) => p.answer))], [
+        "INVALID_CREDENTIAL: This credential is not valid"
+      ])
       assert.strictEqual(polls(yield* fake.calls).length, 5) // the check above, then four polls
     }).pipe(Effect.provide(ApplicationOnly)))
 
@@ -171,12 +182,24 @@ describe("ConsumerKey", () => {
       const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
       // answers scripted ahead of the fake's own (faults come before authentication)
       const route = { method: "GET", path: "/auth/currentCredential" }
-      yield* fake.failRoute(route, FakeOvhApi.Fault.status(403, {
-        body: JSON.stringify({ errorCode: "NOT_CREDENTIAL", httpCode: "403 Forbidden", message: "This credential does not exist" })
-      }), 1)
-      yield* fake.failRoute(route, FakeOvhApi.Fault.status(200, {
-        body: JSON.stringify({ credentialId: 1, applicationId: 1, status: "pendingValidation", rules: [] })
-      }), 1)
+      yield* fake.failRoute(
+        route,
+        FakeOvhApi.Fault.status(403, {
+          body: JSON.stringify({
+            errorCode: "NOT_CREDENTIAL",
+            httpCode: "403 Forbidden",
+            message: "This credential does not exist"
+          })
+        }),
+        1
+      )
+      yield* fake.failRoute(
+        route,
+        FakeOvhApi.Fault.status(200, {
+          body: JSON.stringify({ credentialId: 1, applicationId: 1, status: "pendingValidation", rules: [] })
+        }),
+        1
+      )
       yield* learnTime
       const seen: Array<string> = []
       const waiting = yield* Effect.forkChild(ConsumerKey.awaitValidation(pending, {
@@ -198,7 +221,9 @@ describe("ConsumerKey", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const pending = yield* ConsumerKey.request(ConsumerKey.make().pipe(ConsumerKey.addRule("GET", "/me")))
       yield* learnTime
-      const waiting = yield* Effect.forkChild(Effect.flip(ConsumerKey.awaitValidation(pending, { timeout: "10 seconds" })))
+      const waiting = yield* Effect.forkChild(
+        Effect.flip(ConsumerKey.awaitValidation(pending, { timeout: "10 seconds" }))
+      )
       yield* fake.refuseConsumerKey(pending.consumerKey)
       yield* TestClock.adjust("11 seconds")
       const error = yield* Fiber.join(waiting)
@@ -219,7 +244,9 @@ describe("ConsumerKey", () => {
       const readBack = (status: string) =>
         fake.failRoute(
           { method: "GET", path: "/auth/currentCredential" },
-          FakeOvhApi.Fault.status(200, { body: JSON.stringify({ credentialId: 1, applicationId: 1, status, rules: [] }) }),
+          FakeOvhApi.Fault.status(200, {
+            body: JSON.stringify({ credentialId: 1, applicationId: 1, status, rules: [] })
+          }),
           1
         )
       yield* readBack("refused")
@@ -259,7 +286,10 @@ describe("ConsumerKey", () => {
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const other = yield* fake.registerApplication({ name: "backup-bot" })
-      const key = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], applicationKey: other.applicationKey })
+      const key = yield* fake.createConsumerKey({
+        rules: [{ method: "GET", path: "/me" }],
+        applicationKey: other.applicationKey
+      })
       const all = yield* ConsumerKey.listAuthorizations()
       const names = all.map((a) => Option.match(a.application, { onNone: () => "?", onSome: (app) => app.name }))
       assert.include(names, "backup-bot")
@@ -331,10 +361,12 @@ describe("ConsumerKey", () => {
         yield* Effect.sleep("50 millis")
         yield* fake.validateConsumerKey(pending.consumerKey)
         assert.strictEqual((yield* Fiber.join(waiting)).status, "validated")
-        const [me, denied] = yield* Effect.flatMap(OvhClient.OvhClient, (c) =>
-          Effect.all([c.get<{ firstname: string }>("/me"), Effect.flip(c.get("/me/bill"))])).pipe(
-            ConsumerKey.provide(pending.consumerKey)
-          )
+        const [me, denied] = yield* Effect.flatMap(
+          OvhClient.OvhClient,
+          (c) => Effect.all([c.get<{ firstname: string }>("/me"), Effect.flip(c.get("/me/bill"))])
+        ).pipe(
+          ConsumerKey.provide(pending.consumerKey)
+        )
         assert.strictEqual(me.firstname, "Ada")
         assert.strictEqual(denied._tag, "NotGranted")
       }).pipe(Effect.provide(client))

@@ -271,7 +271,11 @@ export class FakeOvhApi extends Context.Service<FakeOvhApi, {
     Layer.effectContext(Effect.gen(function*() {
       const engine = yield* Engine.make(options ?? {})
       const origin = (options?.origin ?? "https://eu.api.ovh.com").replace(/\/+$/, "")
-      const fake = FakeOvhApi.of({ ...engine.service, baseUrl: origin + "/1.0", tokenUrl: origin + "/auth/oauth2/token" })
+      const fake = FakeOvhApi.of({
+        ...engine.service,
+        baseUrl: origin + "/1.0",
+        tokenUrl: origin + "/auth/oauth2/token"
+      })
       const client = HttpClient.make((request, url) =>
         Effect.gen(function*() {
           const body = yield* bodyText(request)
@@ -321,7 +325,9 @@ export const clientOptions = (fake: FakeOvhApi["Service"]): OvhConfig.Options =>
 
 const decoder = new TextDecoder()
 
-const bodyText = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<string, HttpClientError.HttpClientError> => {
+const bodyText = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<string, HttpClientError.HttpClientError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":

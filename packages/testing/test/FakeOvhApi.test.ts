@@ -191,7 +191,11 @@ describe("FakeOvhApi", () => {
         const fake = yield* FakeOvhApi.FakeOvhApi
         const client = yield* OvhClient.OvhClient
         const generated = yield* client.get<ReadonlyArray<string>>("/email/domain")
-        yield* fake.seed("/email/domain/example.com/redirection/7", { id: "7", from: "a@example.com", to: "b@example.org" })
+        yield* fake.seed("/email/domain/example.com/redirection/7", {
+          id: "7",
+          from: "a@example.com",
+          to: "b@example.org"
+        })
         // seeding below an id lists it, and the collection lists what was seeded rather than generated ids
         assert.deepStrictEqual(yield* fake.read("/email/domain"), ["example.com"])
         assert.deepStrictEqual(yield* client.get("/email/domain/example.com/redirection"), ["7"])
@@ -251,9 +255,11 @@ describe("FakeOvhApi", () => {
         const { priceWithTax } = (yield* signed("GET", `/me/bill/${bill}`)).body
         assert.strictEqual(priceWithTax.currencyCode, "CAD")
         assert.deepStrictEqual((yield* signed("GET", "/me")).body.currency, { code: "CAD", symbol: "CAD" })
-      }).pipe(Effect.provide(clientLayer().pipe(
-        Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME, origin: "https://ca.api.ovh.com" }))
-      ))))
+      }).pipe(Effect.provide(
+        clientLayer().pipe(
+          Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME, origin: "https://ca.api.ovh.com" }))
+        )
+      )))
 
     it.effect("answers with values that agree with the request: a redirection task names the request's domain", () =>
       Effect.gen(function*() {
@@ -292,7 +298,9 @@ describe("FakeOvhApi", () => {
         assert.isTrue(index.apis.some((api) => api.path === "/me"))
         const me = (yield* (yield* http.get(fake.baseUrl + "/me.json")).json) as { resourcePath: string }
         assert.strictEqual(me.resourcePath, "/me")
-        const server = (yield* (yield* http.get(fake.baseUrl + "/dedicated/server.json")).json) as { resourcePath: string }
+        const server = (yield* (yield* http.get(fake.baseUrl + "/dedicated/server.json")).json) as {
+          resourcePath: string
+        }
         assert.strictEqual(server.resourcePath, "/dedicated/server")
         assert.strictEqual((yield* http.get(fake.baseUrl + "/nothing.json")).status, 404)
       }).pipe(Effect.provide(TestLayer)))
@@ -305,7 +313,9 @@ describe("FakeOvhApi", () => {
           Effect.provide(FakeOvhApi.FakeOvhApi.layer({ schemas: v1 }))
         )
         assert.strictEqual(status, 200)
-        const exit = yield* Effect.exit(Effect.provide(Effect.void, FakeOvhApi.FakeOvhApi.layer({ schemas: "/nonexistent/ovh-api" })))
+        const exit = yield* Effect.exit(
+          Effect.provide(Effect.void, FakeOvhApi.FakeOvhApi.layer({ schemas: "/nonexistent/ovh-api" }))
+        )
         assert.isTrue(Exit.isFailure(exit))
         assert.include(String(Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)), "OVH_API_SCHEMAS")
       }))
@@ -356,17 +366,26 @@ describe("FakeOvhApi", () => {
         const client = yield* OvhClient.OvhClient
         const fake = yield* FakeOvhApi.FakeOvhApi
         yield* fake.seed("/email/domain/example.com/redirection", [])
-        yield* client.post("/email/domain/example.com/redirection", { _from: "a@example.com", to: "b@example.org", localCopy: false })
+        yield* client.post("/email/domain/example.com/redirection", {
+          _from: "a@example.com",
+          to: "b@example.org",
+          localCopy: false
+        })
         const ids = yield* client.get<ReadonlyArray<string>>("/email/domain/example.com/redirection")
         assert.strictEqual(ids.length, 1)
-        const created = yield* client.get<{ from: string; to: string }>(`/email/domain/example.com/redirection/${ids[0]}`)
+        const created = yield* client.get<{ from: string; to: string }>(
+          `/email/domain/example.com/redirection/${ids[0]}`
+        )
         assert.strictEqual(created.from, "a@example.com")
         assert.strictEqual(created.to, "b@example.org")
         yield* client.put("/me", { firstname: "Grace" })
         assert.strictEqual((yield* client.get<{ firstname: string; name: string }>("/me")).firstname, "Grace")
         yield* client.delete(`/email/domain/example.com/redirection/${ids[0]}`)
         assert.deepStrictEqual(yield* client.get("/email/domain/example.com/redirection"), [])
-        assert.strictEqual((yield* Effect.flip(client.get(`/email/domain/example.com/redirection/${ids[0]}`)))._tag, "ResourceNotFound")
+        assert.strictEqual(
+          (yield* Effect.flip(client.get(`/email/domain/example.com/redirection/${ids[0]}`)))._tag,
+          "ResourceNotFound"
+        )
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("numbers created members of a long-id collection and filters lists by member properties", () =>
@@ -374,13 +393,19 @@ describe("FakeOvhApi", () => {
         const client = yield* OvhClient.OvhClient
         const fake = yield* FakeOvhApi.FakeOvhApi
         yield* fake.seed("/domain/zone/example.com/record", [])
-        const a = yield* client.post<{ id: number; fieldType: string; zone: string }>("/domain/zone/example.com/record", {
-          fieldType: "A",
-          subDomain: "www",
-          target: "192.0.2.1"
-        })
+        const a = yield* client.post<{ id: number; fieldType: string; zone: string }>(
+          "/domain/zone/example.com/record",
+          {
+            fieldType: "A",
+            subDomain: "www",
+            target: "192.0.2.1"
+          }
+        )
         assert.deepStrictEqual([a.id, a.fieldType, a.zone], [1, "A", "example.com"])
-        const mx = yield* client.post<{ id: number }>("/domain/zone/example.com/record", { fieldType: "MX", target: "mx.example.com." })
+        const mx = yield* client.post<{ id: number }>("/domain/zone/example.com/record", {
+          fieldType: "MX",
+          target: "mx.example.com."
+        })
         assert.strictEqual(mx.id, 2)
         assert.deepStrictEqual(yield* client.get("/domain/zone/example.com/record"), [1, 2])
         assert.deepStrictEqual(yield* client.get("/domain/zone/example.com/record", { fieldType: "MX" }), [2])
@@ -388,7 +413,10 @@ describe("FakeOvhApi", () => {
         assert.strictEqual(wrongEnum._tag, "BadParameters")
         assert.include(wrongEnum.message, "fieldType")
         yield* client.put("/domain/zone/example.com/record/1", { target: "192.0.2.2" })
-        assert.strictEqual((yield* client.get<{ target: string }>("/domain/zone/example.com/record/1")).target, "192.0.2.2")
+        assert.strictEqual(
+          (yield* client.get<{ target: string }>("/domain/zone/example.com/record/1")).target,
+          "192.0.2.2"
+        )
         assert.deepStrictEqual(yield* fake.read("/domain/zone/example.com/record"), ["1", "2"])
       }).pipe(Effect.provide(TestLayer)))
 
@@ -423,15 +451,27 @@ describe("FakeOvhApi", () => {
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
         const now = yield* fake.serverTime
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { secret: "wrong" })), [400, "INVALID_SIGNATURE", "Invalid signature"])
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { timestamp: now - 181 })), [400, "QUERY_TIME_OUT", "Query out of time"])
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { secret: "wrong" })), [
+          400,
+          "INVALID_SIGNATURE",
+          "Invalid signature"
+        ])
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me", { timestamp: now - 181 })), [
+          400,
+          "QUERY_TIME_OUT",
+          "Query out of time"
+        ])
         assert.strictEqual((yield* signed("GET", "/me", { timestamp: now + 180 })).status, 200)
         const http = yield* HttpClient.HttpClient
-        const unknownKey = yield* http.execute(HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": "nope" } }))
+        const unknownKey = yield* http.execute(
+          HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": "nope" } })
+        )
         assert.strictEqual(unknownKey.status, 403)
         assert.strictEqual((yield* unknownKey.json as Effect.Effect<any, any>).errorCode, "INVALID_KEY")
         const noConsumer = yield* http.execute(
-          HttpClientRequest.get(fake.baseUrl + "/me", { headers: { "x-ovh-application": fake.credentials.applicationKey } })
+          HttpClientRequest.get(fake.baseUrl + "/me", {
+            headers: { "x-ovh-application": fake.credentials.applicationKey }
+          })
         )
         assert.deepStrictEqual(yield* noConsumer.json, {
           errorCode: "NOT_CREDENTIAL",
@@ -440,21 +480,28 @@ describe("FakeOvhApi", () => {
         })
         assert.strictEqual(noConsumer.status, 401)
         // a key the API never issued
-        assert.deepStrictEqual(yield* Effect.map(signed("GET", "/me", { consumerKey: "never-issued" }), (r) => r.body), {
-          errorCode: "NOT_CREDENTIAL",
-          httpCode: "403 Forbidden",
-          message: "This credential does not exist"
-        })
+        assert.deepStrictEqual(
+          yield* Effect.map(signed("GET", "/me", { consumerKey: "never-issued" }), (r) => r.body),
+          {
+            errorCode: "NOT_CREDENTIAL",
+            httpCode: "403 Forbidden",
+            message: "This credential does not exist"
+          }
+        )
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("follows a consumer key from request to validation, rules and expiry", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
         const client = yield* OvhClient.OvhClient
-        const request = yield* client.post<{ consumerKey: string; state: string; validationUrl: string }>("/auth/credential", {
-          accessRules: [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }],
-          redirection: "https://example.com/done"
-        }, { needAuth: false })
+        const request = yield* client.post<{ consumerKey: string; state: string; validationUrl: string }>(
+          "/auth/credential",
+          {
+            accessRules: [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }],
+            redirection: "https://example.com/done"
+          },
+          { needAuth: false }
+        )
         assert.strictEqual(request.state, "pendingValidation")
         assert.match(request.validationUrl, /^https:\/\//)
         const ck = request.consumerKey
@@ -470,9 +517,19 @@ describe("FakeOvhApi", () => {
         assert.isTrue(yield* fake.validateConsumerKey(ck))
         assert.strictEqual((yield* signed("GET", "/me", { consumerKey: ck })).status, 200)
         assert.strictEqual((yield* signed("GET", "/me/bill/B1/details", { consumerKey: ck })).status, 200)
-        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me/bill", { consumerKey: ck })), [403, "NOT_GRANTED_CALL", "This call has not been granted"])
-        assert.deepStrictEqual(errorOf(yield* signed("PUT", "/me", { consumerKey: ck, body: {} })).slice(0, 2), [403, "NOT_GRANTED_CALL"])
-        assert.strictEqual((yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })).body.status, "validated")
+        assert.deepStrictEqual(errorOf(yield* signed("GET", "/me/bill", { consumerKey: ck })), [
+          403,
+          "NOT_GRANTED_CALL",
+          "This call has not been granted"
+        ])
+        assert.deepStrictEqual(errorOf(yield* signed("PUT", "/me", { consumerKey: ck, body: {} })).slice(0, 2), [
+          403,
+          "NOT_GRANTED_CALL"
+        ])
+        assert.strictEqual(
+          (yield* signed("GET", "/auth/currentCredential", { consumerKey: ck })).body.status,
+          "validated"
+        )
         // listed under /me/api/credential with its rules
         const listed = yield* client.get<ReadonlyArray<number>>("/me/api/credential", { status: "validated" })
         assert.strictEqual(listed.length, 2)
@@ -516,10 +573,15 @@ describe("FakeOvhApi", () => {
         const client = yield* OvhClient.OvhClient
         const fake = yield* FakeOvhApi.FakeOvhApi
         const other = yield* fake.registerApplication({ name: "backup-scripts" })
-        const ck = yield* fake.createConsumerKey({ applicationKey: other.applicationKey, rules: [{ method: "GET", path: "/*" }] })
+        const ck = yield* fake.createConsumerKey({
+          applicationKey: other.applicationKey,
+          rules: [{ method: "GET", path: "/*" }]
+        })
         const ids = yield* client.get<ReadonlyArray<number>>("/me/api/application")
         assert.strictEqual(ids.length, 2)
-        const app = yield* client.get<{ name: string; applicationKey: string }>(`/me/api/application/${other.applicationId}`)
+        const app = yield* client.get<{ name: string; applicationKey: string }>(
+          `/me/api/application/${other.applicationId}`
+        )
         assert.deepStrictEqual([app.name, app.applicationKey], ["backup-scripts", other.applicationKey])
         assert.deepStrictEqual(yield* client.get("/me/api/credential", { applicationId: other.applicationId }), [5001])
         const owner = yield* client.get<{ applicationId: number }>("/me/api/credential/5001/application")
@@ -541,7 +603,10 @@ describe("FakeOvhApi", () => {
         const ck = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/*" }], state: "pendingValidation" })
         assert.isTrue(yield* fake.refuseConsumerKey(ck))
         assert.strictEqual(yield* fake.consumerKeyState(ck), "refused")
-        assert.strictEqual((yield* signed("GET", "/me", { consumerKey: Redacted.value(ck) })).body.errorCode, "INVALID_CREDENTIAL")
+        assert.strictEqual(
+          (yield* signed("GET", "/me", { consumerKey: Redacted.value(ck) })).body.errorCode,
+          "INVALID_CREDENTIAL"
+        )
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("serves /auth/time from a settable clock that follows the effect Clock", () =>
@@ -567,8 +632,15 @@ describe("FakeOvhApi", () => {
         const denied = yield* http.execute(tokenRequest("unknown", "x"))
         assert.strictEqual(denied.status, 401)
         assert.strictEqual((yield* denied.json as Effect.Effect<any, any>).error, "invalid_client")
-        const granted = yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret)))
-        const token = (yield* granted.json) as { access_token: string; token_type: string; expires_in: number; scope: string }
+        const granted = yield* http.execute(
+          tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret))
+        )
+        const token = (yield* granted.json) as {
+          access_token: string
+          token_type: string
+          expires_in: number
+          scope: string
+        }
         assert.strictEqual(token.token_type, "Bearer")
         assert.strictEqual(token.scope, "all")
         assert.strictEqual(token.expires_in, 3600)
@@ -579,7 +651,9 @@ describe("FakeOvhApi", () => {
         const expired = yield* me(token.access_token)
         assert.strictEqual(expired.status, 401)
         assert.strictEqual((yield* expired.json as Effect.Effect<any, any>).errorCode, "INVALID_CREDENTIAL")
-        const second = (yield* (yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret)))).json) as { access_token: string }
+        const second =
+          (yield* (yield* http.execute(tokenRequest(fake.oauth2.clientId, Redacted.value(fake.oauth2.clientSecret))))
+            .json) as { access_token: string }
         yield* fake.expireTokens()
         assert.strictEqual((yield* me(second.access_token)).status, 401)
         const direct = yield* fake.issueToken({ lifetime: 60 })
@@ -683,7 +757,9 @@ describe("FakeOvhApi", () => {
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
         yield* fake.setLatency("20 millis")
-        const concurrent = yield* Effect.forkChild(Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 3 }))
+        const concurrent = yield* Effect.forkChild(
+          Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 3 })
+        )
         yield* TestClock.adjust("1 second")
         yield* Fiber.join(concurrent)
         assert.strictEqual(yield* fake.maxInFlight, 3)
@@ -708,7 +784,9 @@ describe("FakeOvhApi", () => {
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
         yield* fake.failRoute({ path: "/me" }, FakeOvhApi.Fault.delay("1 second"))
-        const fiber = yield* Effect.forkChild(Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 5 }))
+        const fiber = yield* Effect.forkChild(
+          Effect.all(Array.from({ length: 8 }, () => signed("GET", "/me")), { concurrency: 5 })
+        )
         yield* TestClock.adjust("2 seconds")
         yield* Fiber.join(fiber)
         assert.strictEqual(yield* fake.maxInFlight, 5)

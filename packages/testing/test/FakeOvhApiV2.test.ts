@@ -23,7 +23,13 @@ interface VrackServices {
 }
 
 const targetSpec = {
-  subnets: [{ cidr: "10.0.0.0/24", displayName: "lan", serviceEndpoints: [], serviceRange: { cidr: "10.0.0.0/29" }, vlan: 30 }]
+  subnets: [{
+    cidr: "10.0.0.0/24",
+    displayName: "lan",
+    serviceEndpoints: [],
+    serviceRange: { cidr: "10.0.0.0/29" },
+    vlan: 30
+  }]
 }
 
 describe("FakeOvhApi v2", () => {
@@ -86,7 +92,10 @@ describe("FakeOvhApi v2", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const client = yield* OvhClient.OvhClient
       yield* fake.seed("/v2/vrackServices/resource", Array.from({ length: 150 }, (_, i) => `vrs-${i}`))
-      const first = yield* client.send<ReadonlyArray<VrackServices>>({ method: "GET", path: "/v2/vrackServices/resource" })
+      const first = yield* client.send<ReadonlyArray<VrackServices>>({
+        method: "GET",
+        path: "/v2/vrackServices/resource"
+      })
       assert.strictEqual(first.body.length, 100)
       assert.strictEqual(first.body[0]!.id, "vrs-0")
       assert.strictEqual(first.headers["x-pagination-elements"], "150")
@@ -103,7 +112,10 @@ describe("FakeOvhApi v2", () => {
       const elsewhere = yield* Effect.flip(
         client.send({ method: "GET", path: "/v2/iam/policy", headers: { "X-Pagination-Cursor": cursor! } })
       )
-      assert.strictEqual(elsewhere._tag === "BadParameters" && elsewhere.errorClass, "Client::BadRequest::InvalidCursor")
+      assert.strictEqual(
+        elsewhere._tag === "BadParameters" && elsewhere.errorClass,
+        "Client::BadRequest::InvalidCursor"
+      )
       const size = yield* Effect.flip(
         client.send({ method: "GET", path: "/v2/vrackServices/resource", headers: { "X-Pagination-Size": "0" } })
       )
@@ -123,7 +135,17 @@ describe("FakeOvhApi v2", () => {
         })
       const first = yield* page()
       yield* client.delete("/v2/vrackServices/resource/vrs-1").pipe(Effect.catchTag("ApiError", () => Effect.void))
-      yield* fake.seed("/v2/vrackServices/resource", ["vrs-0", "vrs-2", "vrs-3", "vrs-4", "vrs-5", "vrs-6", "vrs-7", "vrs-8", "vrs-9"])
+      yield* fake.seed("/v2/vrackServices/resource", [
+        "vrs-0",
+        "vrs-2",
+        "vrs-3",
+        "vrs-4",
+        "vrs-5",
+        "vrs-6",
+        "vrs-7",
+        "vrs-8",
+        "vrs-9"
+      ])
       const second = yield* page(first.headers["x-pagination-cursor-next"])
       assert.deepStrictEqual(second.body.map((item) => item.id), ["vrs-4", "vrs-5", "vrs-6", "vrs-7"])
     }).pipe(Effect.provide(TestLayer)))
@@ -150,7 +172,11 @@ describe("FakeOvhApi v2", () => {
       const client = yield* OvhClient.OvhClient
       const keys = `/v2/okms/resource/${KMS}/serviceKey`
       const before = yield* client.get<ReadonlyArray<{ id: string }>>(keys)
-      const created = yield* client.post<{ id: string; name: string }>(keys, { name: "signing", type: "EC", curve: "P-256" })
+      const created = yield* client.post<{ id: string; name: string }>(keys, {
+        name: "signing",
+        type: "EC",
+        curve: "P-256"
+      })
       assert.match(created.id, /^[0-9a-f-]{36}$/)
       assert.strictEqual(created.name, "signing")
       const after = yield* client.get<ReadonlyArray<{ id: string }>>(keys)
@@ -160,6 +186,9 @@ describe("FakeOvhApi v2", () => {
       yield* client.delete(`${keys}/${created.id}`)
       const gone = yield* Effect.flip(client.get(`${keys}/${created.id}`))
       assert.strictEqual(gone._tag, "ResourceNotFound")
-      assert.deepStrictEqual((yield* client.get<ReadonlyArray<{ id: string }>>(keys)).map((key) => key.id), before.map((key) => key.id))
+      assert.deepStrictEqual(
+        (yield* client.get<ReadonlyArray<{ id: string }>>(keys)).map((key) => key.id),
+        before.map((key) => key.id)
+      )
     }).pipe(Effect.provide(TestLayer)))
 })

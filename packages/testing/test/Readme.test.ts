@@ -12,7 +12,10 @@ const listBills = Effect.gen(function*() {
 it.effect("lists the bills of the account", () =>
   Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
-    yield* fake.seed("/me/bill/B1", { billId: "B1", priceWithTax: { value: 12.5, currencyCode: "EUR", text: "12.50 €" } })
+    yield* fake.seed("/me/bill/B1", {
+      billId: "B1",
+      priceWithTax: { value: 12.5, currencyCode: "EUR", text: "12.50 €" }
+    })
     assert.deepStrictEqual(yield* listBills, ["B1"])
     const calls = (yield* fake.calls).map((c) => `${c.method} ${c.path} ${c.status}`)
     assert.deepStrictEqual(calls, ["GET /auth/time 200", "GET /me/bill 200"])

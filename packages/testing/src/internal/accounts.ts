@@ -4,8 +4,8 @@
  * the validation page, the token endpoint, and the `/auth/*` and `/me/api/*` routes whose state they are.
  * The answers follow the API as the evidence in the package's README shows it.
  */
-import * as Redacted from "effect/Redacted"
 import * as Signature from "@effect-ovh/core/Signature"
+import * as Redacted from "effect/Redacted"
 import type * as FakeOvhApi from "../FakeOvhApi.ts"
 import type * as Parameters from "./parameters.ts"
 import * as Reply from "./reply.ts"
@@ -288,7 +288,11 @@ export const make = (options: {
   /** The OAuth2 client-credentials token endpoint (`POST /auth/oauth2/token`), answering as an OAuth2 server does. */
   const tokenEndpoint = (request: Request, now: number): Reply.Reply => {
     if (request.method !== "POST") {
-      return Reply.error(405, { class: "Client::MethodNotAllowed", errorCode: "METHOD_NOT_ALLOWED", message: "Method not allowed" })
+      return Reply.error(405, {
+        class: "Client::MethodNotAllowed",
+        errorCode: "METHOD_NOT_ALLOWED",
+        message: "Method not allowed"
+      })
     }
     const form = new URLSearchParams(request.body)
     let clientId = form.get("client_id") ?? undefined
@@ -301,7 +305,10 @@ export const make = (options: {
       clientSecret = decodeURIComponent(decoded.slice(colon + 1))
     }
     if (form.get("grant_type") !== "client_credentials") {
-      return Reply.json(400, { error: "unsupported_grant_type", error_description: "only client_credentials is supported" })
+      return Reply.json(400, {
+        error: "unsupported_grant_type",
+        error_description: "only client_credentials is supported"
+      })
     }
     if (clientId === undefined || clientSecret === undefined || oauthClients.get(clientId) !== clientSecret) {
       return Reply.json(401, { error: "invalid_client", error_description: "ovhcloud oauth2 client does not exists" })
@@ -489,7 +496,7 @@ export const make = (options: {
     issueToken: (o: { readonly clientId?: string; readonly lifetime?: number } | undefined, now: number) =>
       Redacted.make(issue(o?.clientId ?? mainOAuth.clientId, now, o?.lifetime ?? options.tokenLifetime, "all")),
     expireTokens: (token?: string | Redacted.Redacted<string>) => {
-      if (token === undefined) for (const t of tokens.values()) t.expiresAt = Number.NEGATIVE_INFINITY
+      if (token === undefined) { for (const t of tokens.values()) t.expiresAt = Number.NEGATIVE_INFINITY }
       else {
         const t = tokens.get(reveal(token))
         if (t !== undefined) t.expiresAt = Number.NEGATIVE_INFINITY

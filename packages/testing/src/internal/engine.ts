@@ -19,7 +19,7 @@ import * as Types from "./types.ts"
 import * as V2 from "./v2.ts"
 
 /** A request as received: `url` is absolute and exactly as the client sent it. */
-export interface RawRequest extends Accounts.Request {}
+export type RawRequest = Accounts.Request
 
 /** An answer to write back. */
 export interface RawResponse {
@@ -136,7 +136,11 @@ export const make = (options: FakeOvhApi.Options) =>
       entries.forEach(([param, raw], i) => {
         const candidates = [param, param.replace(/Name$/, "")]
         if (own !== undefined && i === entries.length - 1 && segments[segments.length - 1] === `{${param}}`) {
-          candidates.push("name", "id", ...(collection !== undefined && !collection.startsWith("{") ? [collection] : []))
+          candidates.push(
+            "name",
+            "id",
+            ...(collection !== undefined && !collection.startsWith("{") ? [collection] : [])
+          )
         }
         const name = candidates.find((candidate) => candidate !== "" && model?.properties?.[candidate] !== undefined)
         const property = name === undefined ? undefined : model?.properties?.[name]
@@ -265,14 +269,18 @@ export const make = (options: FakeOvhApi.Options) =>
           const childGet = schemas.operation(collection.template, "GET")
           const childFile = childGet?.file ?? match.file
           const childType = childGet?.operation.responseType ?? "void"
-          const idProperty = [collection.param, "id", "name"].find((k) => body[k] !== undefined && typeof body[k] !== "object")
+          const idProperty = [collection.param, "id", "name"].find((k) =>
+            body[k] !== undefined && typeof body[k] !== "object"
+          )
           let id: string
           if (idProperty !== undefined && collection.type !== "long") id = String(body[idProperty])
           else if (collection.type === "long") {
             const numbers = ids.map(Number).filter((n) => Number.isFinite(n))
             id = String(numbers.length === 0 ? 1 : Math.max(...numbers) + 1)
           } else id = generator.id(match.file, collection.type, path, ids.length + 100 + queryCounter)
-          if (ids.includes(id)) return Reply.conflict(`The requested object (${collection.param} = ${id}) already exists`)
+          if (ids.includes(id)) {
+            return Reply.conflict(`The requested object (${collection.param} = ${id}) already exists`)
+          }
           const childPath = `${path}/${id.replace(/\//g, "%2F")}`
           const generated = generator.value(childFile, childType, childPath)
           const base = generated !== null && typeof generated === "object" && !Array.isArray(generated)
@@ -283,7 +291,9 @@ export const make = (options: FakeOvhApi.Options) =>
           const fields: Record<string, unknown> = {}
           for (const [k, v] of Object.entries(body)) if (model?.properties?.[k] !== undefined) fields[k] = v
           const identity = { ...match.params, [collection.param]: id }
-          const item = withIdentity({ ...base, ...fields }, identity, childType, childFile, { template: collection.template })
+          const item = withIdentity({ ...base, ...fields }, identity, childType, childFile, {
+            template: collection.template
+          })
           store.write(childPath, item)
           if (type === childType) return Reply.json(200, item)
           return respondWith(ctx, type)
@@ -328,9 +338,15 @@ export const make = (options: FakeOvhApi.Options) =>
     ): Effect.Effect<{ reply: Reply.Reply; template: string | undefined }> =>
       Effect.gen(function*() {
         const method = request.method.toUpperCase()
-        if (url.pathname === "/auth/oauth2/token") return { reply: accounts.tokenEndpoint(request, now), template: undefined }
-        if (url.pathname === "/auth/" && method === "GET") return { reply: accounts.validationPage(url, now), template: undefined }
-        if (V2.owns(url.pathname)) return v2.answer(request, url, now, accounts.authenticate)
+        if (url.pathname === "/auth/oauth2/token") {
+          return { reply: accounts.tokenEndpoint(request, now), template: undefined }
+        }
+        if (url.pathname === "/auth/" && method === "GET") {
+          return { reply: accounts.validationPage(url, now), template: undefined }
+        }
+        if (V2.owns(url.pathname)) {
+          return v2.answer(request, url, now, accounts.authenticate)
+        }
         const apiPath = url.pathname.startsWith("/1.0/") || url.pathname.startsWith("/v1/") || url.pathname === "/1.0"
           ? normalize(url.pathname)
           : undefined
@@ -344,12 +360,17 @@ export const make = (options: FakeOvhApi.Options) =>
         const template = match.api.path
         const operation = match.api.operations.find((o) => o.httpMethod === method)
         if (operation === undefined) {
-          return { reply: Reply.methodNotAllowed(method, template, match.api.operations.map((o) => o.httpMethod)), template }
+          return {
+            reply: Reply.methodNotAllowed(method, template, match.api.operations.map((o) => o.httpMethod)),
+            template
+          }
         }
         const auth = accounts.authenticate(request, url, apiPath, operation, now)
         if ("reply" in auth) return { reply: auth.reply, template }
         const body = parseBody(request.body, request.headers["content-type"])
-        if (typeof body === "string") return { reply: Reply.badParameters("[body] The request body is not valid JSON"), template }
+        if (typeof body === "string") {
+          return { reply: Reply.badParameters("[body] The request body is not valid JSON"), template }
+        }
         const ctx: Context = {
           method,
           path: apiPath,
@@ -364,7 +385,9 @@ export const make = (options: FakeOvhApi.Options) =>
         }
         // a batch GET's ids are checked one by one (listModes.ts)
         const invalid = ListModes.isBatch(ctx) ? undefined : Parameters.check(schemas, ctx, wholeBodyV1)
-        if (invalid !== undefined) return { reply: invalid, template }
+        if (invalid !== undefined) {
+          return { reply: invalid, template }
+        }
         const fallback = (): Reply.Reply =>
           ListModes.answer({ ...ctx, template }, listModeSources(ctx)) ?? accounts.route(ctx) ?? stateful(ctx)
         const handler = handlers.findLast((h) => Faults.routeMatches(h.route, method, apiPath, template))
@@ -384,7 +407,11 @@ export const make = (options: FakeOvhApi.Options) =>
           next
         })
         return {
-          reply: { status: custom.status ?? 200, body: custom.body === undefined ? null : custom.body, headers: custom.headers },
+          reply: {
+            status: custom.status ?? 200,
+            body: custom.body === undefined ? null : custom.body,
+            headers: custom.headers
+          },
           template
         }
       })
@@ -487,7 +514,8 @@ export const make = (options: FakeOvhApi.Options) =>
         }),
       registerApplication: (o) => Effect.sync(() => accounts.registerApplication(o)),
       createConsumerKey: (o) => Effect.map(serverTime, (now) => accounts.createConsumerKey(o, now)),
-      validateConsumerKey: (key, o) => Effect.map(serverTime, (now) => accounts.validateConsumerKey(key, o?.expiresIn, now)),
+      validateConsumerKey: (key, o) =>
+        Effect.map(serverTime, (now) => accounts.validateConsumerKey(key, o?.expiresIn, now)),
       refuseConsumerKey: (key) => Effect.sync(() => accounts.refuseConsumerKey(key)),
       expireConsumerKey: (key) => Effect.sync(() => accounts.expireConsumerKey(key)),
       consumerKeyState: (key) => Effect.sync(() => accounts.consumerKeyState(key)),

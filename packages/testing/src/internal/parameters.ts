@@ -87,8 +87,10 @@ export const check = (
       }
     }
   }
-  if (body !== undefined && (body === null || typeof body !== "object") &&
-    operation.parameters.some((p) => p.paramType === "body")) {
+  if (
+    body !== undefined && (body === null || typeof body !== "object") &&
+    operation.parameters.some((p) => p.paramType === "body")
+  ) {
     return Reply.badParameters("[body] The request body must be a JSON object")
   }
   return undefined

@@ -78,8 +78,7 @@ export const defaultDirectory = (): string => {
   return path.resolve(here, "../../../../ovh-api")
 }
 
-const v1Directory = (dir: string): string =>
-  fs.existsSync(path.join(dir, "_index.json")) ? dir : path.join(dir, "v1")
+const v1Directory = (dir: string): string => fs.existsSync(path.join(dir, "_index.json")) ? dir : path.join(dir, "v1")
 
 interface Compiled {
   readonly segments: ReadonlyArray<string>

@@ -15,9 +15,33 @@ export const show = ApiType.show
 export const parse = ApiType.parse
 
 const PRIMITIVES = new Set([
-  "string", "long", "int", "double", "float", "boolean", "datetime", "date", "time", "password", "ip", "ipBlock",
-  "ipv4", "ipv6", "ipv4Block", "ipv6Block", "ipInterface", "macAddress", "phoneNumber", "text", "uuid", "void",
-  "coreTypes.IpVersionEnum", "duration", "internationalPhoneNumber", "any", "object"
+  "string",
+  "long",
+  "int",
+  "double",
+  "float",
+  "boolean",
+  "datetime",
+  "date",
+  "time",
+  "password",
+  "ip",
+  "ipBlock",
+  "ipv4",
+  "ipv6",
+  "ipv4Block",
+  "ipv6Block",
+  "ipInterface",
+  "macAddress",
+  "phoneNumber",
+  "text",
+  "uuid",
+  "void",
+  "coreTypes.IpVersionEnum",
+  "duration",
+  "internationalPhoneNumber",
+  "any",
+  "object"
 ])
 
 // An unbound type variable (`T`) of a generic model.
@@ -62,7 +86,11 @@ export const check = (
   if (value === null) return undefined
   switch (type._tag) {
     case "Array": {
-      if (!Array.isArray(value)) return source === "text" ? check(schemas, file, type.item, value, source, depth) : "is not an array"
+      if (!Array.isArray(value)) {
+        return source === "text"
+          ? check(schemas, file, type.item, value, source, depth)
+          : "is not an array"
+      }
       for (const item of value) {
         const why = check(schemas, file, type.item, item, source, depth)
         if (why !== undefined) return why
@@ -123,7 +151,14 @@ export const check = (
   for (const [key, property] of Object.entries(model.properties)) {
     const v = (value as Record<string, unknown>)[key]
     if (v === undefined) continue
-    const why = check(schemas, file, substitute(parse(property.fullType ?? property.type), generics), v, source, depth + 1)
+    const why = check(
+      schemas,
+      file,
+      substitute(parse(property.fullType ?? property.type), generics),
+      v,
+      source,
+      depth + 1
+    )
     if (why !== undefined) return `[${key}] ${why}`
   }
   return undefined
@@ -178,7 +213,13 @@ export const random = (seed: number) => {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
-const SENTENCES = ["Created from the control panel", "Managed by the operations team", "Production", "Staging", "Backup"]
+const SENTENCES = [
+  "Created from the control panel",
+  "Managed by the operations team",
+  "Production",
+  "Staging",
+  "Backup"
+]
 const FIRST = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Linus"]
 const LAST = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Torvalds"]
 
@@ -240,13 +281,22 @@ export class Generator {
     const r = Math.floor(next() * 900 + 100)
     // Names shaped like the real ones where the kind of service is obvious from the path.
     if (/^\/dedicated\/server$/.test(where)) return `ns${3_000_000 + n * 1000 + r}.ip-192-0-2.eu`
-    if (/^\/vps$/.test(where)) return `vps-${(hash(this.seed + where + n) >>> 0).toString(16).padStart(8, "0")}.vps.ovh.net`
+    if (/^\/vps$/.test(where)) {
+      return `vps-${(hash(this.seed + where + n) >>> 0).toString(16).padStart(8, "0")}.vps.ovh.net`
+    }
     if (/^\/(domain|domain\/zone|email\/domain|hosting\/web)$/.test(where)) return `example-${n + 1}${r}.com`
     return `${where.split("/").filter((s) => s && !s.startsWith("{")).pop() ?? "id"}-${pad(n + 1)}${r}`
       .replace(/[^A-Za-z0-9.-]/g, "")
   }
 
-  private gen(file: ApiFile | undefined, type: Type, where: string, key: string, next: () => number, depth: number): unknown {
+  private gen(
+    file: ApiFile | undefined,
+    type: Type,
+    where: string,
+    key: string,
+    next: () => number,
+    depth: number
+  ): unknown {
     switch (type._tag) {
       case "Array": {
         if (depth > 4) return []
@@ -317,7 +367,14 @@ export class Generator {
     const generics = bindGenerics(model, type)
     const out: Record<string, unknown> = {}
     for (const [prop, property] of Object.entries(model.properties ?? {})) {
-      out[prop] = this.gen(file, substitute(parse(property.fullType ?? property.type), generics), where, prop, next, depth + 1)
+      out[prop] = this.gen(
+        file,
+        substitute(parse(property.fullType ?? property.type), generics),
+        where,
+        prop,
+        next,
+        depth + 1
+      )
     }
     return this.agree(out)
   }

@@ -83,7 +83,8 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
 
   const checksumOf = (value: unknown) => {
     const text = JSON.stringify(value ?? null)
-    return Types.hash(text).toString(16).padStart(8, "0") + Types.hash(text + "|" + cursorKey).toString(16).padStart(8, "0")
+    return Types.hash(text).toString(16).padStart(8, "0") +
+      Types.hash(text + "|" + cursorKey).toString(16).padStart(8, "0")
   }
 
   const modelOf = (type: string, file: Schemas.ApiFile) => {
@@ -103,7 +104,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     if (props["currentTasks"] !== undefined) out["currentTasks"] = []
     const target = out["targetSpec"]
     const current = out["currentState"]
-    if (status === "READY" && target !== null && typeof target === "object" && current !== null && typeof current === "object") {
+    if (
+      status === "READY" && target !== null && typeof target === "object" && current !== null &&
+      typeof current === "object"
+    ) {
       // Reconciled: what the target asks for is what the current state shows.
       const merged: Resource = { ...(current as Resource) }
       for (const [k, v] of Object.entries(target as Resource)) if (k in merged) merged[k] = v
@@ -167,7 +171,9 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     if (sign(payload) !== cursor.slice(dot + 1)) return undefined
     try {
       const parsed = JSON.parse(unbase64url(payload)) as { l?: unknown; o?: unknown; a?: unknown }
-      if (parsed.l !== list || typeof parsed.o !== "number" || !Number.isInteger(parsed.o) || parsed.o < 0) return undefined
+      if (parsed.l !== list || typeof parsed.o !== "number" || !Number.isInteger(parsed.o) || parsed.o < 0) {
+        return undefined
+      }
       return { offset: parsed.o, after: typeof parsed.a === "string" ? parsed.a : undefined }
     } catch {
       return undefined
@@ -193,7 +199,9 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     const cursor = headers["x-pagination-cursor"]
     if (cursor !== undefined && cursor !== "") {
       const position = readCursor(cursor, p)
-      if (position === undefined) return error(400, "Client::BadRequest::InvalidCursor", "INVALID_CURSOR", "Invalid pagination cursor")
+      if (position === undefined) {
+        return error(400, "Client::BadRequest::InvalidCursor", "INVALID_CURSOR", "Invalid pagination cursor")
+      }
       start = position.offset
       if (position.after !== undefined) {
         const index = items.findIndex((item) => idOf(item) === position.after)
@@ -211,14 +219,23 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
   // A v2 PUT sends the whole target specification: its mandatory properties must be there, as in a creation.
   const wholeBody: ReadonlySet<string> = new Set(["POST", "PUT"])
 
-  const notFound = (p: string) => Reply.notFound(`The requested object (${lastOf(store.firstMissing(p))}) does not exist`)
+  const notFound = (p: string) =>
+    Reply.notFound(`The requested object (${lastOf(store.firstMissing(p))}) does not exist`)
   const bodyModelHas = (operation: Schemas.Operation, file: Schemas.ApiFile, property: string) => {
     const param = operation.parameters.find((p) => p.paramType === "body")
     return param !== undefined && modelOf(param.fullType ?? param.dataType, file)?.properties?.[property] !== undefined
   }
 
   // ---- routes -------------------------------------------------------------------------------------------------
-  const route = (p: string, match: Schemas.Match, operation: Schemas.Operation, method: string, headers: Readonly<Record<string, string>>, body: unknown, now: number): Reply => {
+  const route = (
+    p: string,
+    match: Schemas.Match,
+    operation: Schemas.Operation,
+    method: string,
+    headers: Readonly<Record<string, string>>,
+    body: unknown,
+    now: number
+  ): Reply => {
     const type = operation.responseType
     const paginated = type.endsWith("[]") ||
       operation.parameters.some((q) => q.paramType === "header" && q.name?.toLowerCase() === "x-pagination-cursor")
@@ -245,7 +262,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           for (const [k, v] of Object.entries(body)) if (childModel?.properties?.[k] !== undefined) given[k] = v
         }
         const base = generator!.value(childMatch.file, info.child.responseType, childPath) as Resource
-        const stamps = { ...("createdAt" in base ? { createdAt: Reply.iso(now) } : {}), ...("updatedAt" in base ? { updatedAt: Reply.iso(now) } : {}) }
+        const stamps = {
+          ...("createdAt" in base ? { createdAt: Reply.iso(now) } : {}),
+          ...("updatedAt" in base ? { updatedAt: Reply.iso(now) } : {})
+        }
         const created = shape(
           { ...base, ...given, ...stamps },
           childPath,
@@ -270,11 +290,15 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
         // The stored state as it is: a write does not count as the read that lets pending tasks finish.
         const current = (store.isStored(p) ? store.get(p) : undefined) ??
           resourceAt(p, match, load()!.operation(match.api.path, "GET")?.operation.responseType ?? type)
-        const resource = current !== null && typeof current === "object" && !Array.isArray(current) ? current as Resource : {}
+        const resource = current !== null && typeof current === "object" && !Array.isArray(current)
+          ? current as Resource
+          : {}
         const given = body !== null && typeof body === "object" && !Array.isArray(body) ? body as Resource : {}
         const sentChecksum = given["checksum"]
-        if ((sentChecksum !== undefined || bodyModelHas(operation, match.file, "checksum")) &&
-          resource["checksum"] !== undefined && sentChecksum !== resource["checksum"]) {
+        if (
+          (sentChecksum !== undefined || bodyModelHas(operation, match.file, "checksum")) &&
+          resource["checksum"] !== undefined && sentChecksum !== resource["checksum"]
+        ) {
           return error(
             412,
             "Client::PreconditionFailed::InvalidChecksum",
@@ -333,7 +357,10 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
       const template = "/v2" + match.api.path
       const operation = match.api.operations.find((o) => o.httpMethod === method)
       if (operation === undefined) {
-        return { reply: Reply.methodNotAllowed(method, template, match.api.operations.map((o) => o.httpMethod)), template }
+        return {
+          reply: Reply.methodNotAllowed(method, template, match.api.operations.map((o) => o.httpMethod)),
+          template
+        }
       }
       const auth = authenticate(request, url, "/v2" + p, operation, now)
       if ("reply" in auth) return { reply: auth.reply, template }
@@ -345,7 +372,11 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
           return { reply: Reply.badParameters("[body] The request body is not valid JSON"), template }
         }
       }
-      const invalid = Parameters.check(set, { method, match, operation, query: Parameters.parseQuery(url), body }, wholeBody)
+      const invalid = Parameters.check(
+        set,
+        { method, match, operation, query: Parameters.parseQuery(url), body },
+        wholeBody
+      )
       if (invalid !== undefined) return { reply: invalid, template }
       return { reply: route(p, match, operation, method, request.headers, body, now), template }
     },
@@ -384,4 +415,3 @@ export const make = (options: { readonly v1Directory: string; readonly seed: str
     }
   }
 }
-
