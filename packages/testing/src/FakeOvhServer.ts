@@ -207,7 +207,7 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
           server.close(() => resume(Effect.void))
         })
     )
-    const origin = `${certificate === undefined ? "http" : "https"}://${host}:${port}`
+    const origin = `${certificate === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`
     return FakeOvhApi.FakeOvhApi.of({ ...engine.service, baseUrl: origin + "/1.0", tokenUrl: origin + "/auth/oauth2/token" })
   })
 

@@ -113,6 +113,14 @@ describe("FakeOvhServer", () => {
       assert.strictEqual(denied._tag, "InvalidCredential")
     }).pipe(Effect.provide(FakeOvhServer.layer())))
 
+  it.live("an IPv6 host is bracketed in the base URL", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      assert.match(fake.baseUrl, /^http:\/\/\[::1\]:\d+\/1\.0$/)
+      const time = yield* Effect.promise(() => fetch(fake.baseUrl + "/auth/time").then((r) => r.text()))
+      assert.match(time, /^\d+$/)
+    }).pipe(Effect.provide(FakeOvhServer.layer({ host: "::1" }))))
+
   describe("request bodies over maxBodyBytes", () => {
     const MiB = 1024 * 1024
 
