@@ -475,23 +475,26 @@ const run = (client: OvhClient.Service, path: string, options: AnyOptions | unde
   const { listed } = setupOf
   if (listed instanceof OvhError.BadParameters) return Stream.fail(listed)
   const byIds = (ids: ReadonlyArray<unknown>) => Stream.fromIterable(ids).pipe(Stream.map(setupOf.idOf))
-  const each = (ids: Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient>) =>
+  const oneByOne = (ids: Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient>) =>
     refine(fanOut(ids, setupOf.fetch, options), options)
 
-  // today's fan-out: the list (paged when it is a v2 one), then one GET per id
-  if (strategy === "each" || isV2(path)) {
+  // a v2 list, paged by cursor, then one GET per element
+  if (isV2(path)) {
     const ids = Pagination.streamOf<unknown>(path, {
       params: options?.params,
       query: options?.query,
       pageSize: options?.pageSize
     }).pipe(Stream.map(setupOf.idOf))
-    return each(ids)
+    return oneByOne(ids)
   }
+  // the ids of a plain list request; anything else is InvalidResponse
+  const plainIds = Effect.flatMap(client.send<unknown>(listed), (reply) => idsOf(reply, listed.path))
+  if (strategy === "each") return Stream.unwrap(Effect.map(plainIds, (ids) => oneByOne(byIds(ids))))
   if (strategy === "batch") {
     const size = options?.batchSize ?? ListMode.defaultBatchSize
     const { concurrency, unordered } = settings(options)
     return Stream.unwrap(
-      Effect.map(Effect.flatMap(client.send<unknown>(listed), (reply) => idsOf(reply, listed.path)), (ids) =>
+      Effect.map(plainIds, (ids) =>
         refine(
           inMode(
             Stream.fromIterable(chunksOf(ids.map(setupOf.idOf), size)).pipe(
@@ -536,7 +539,7 @@ const run = (client: OvhClient.Service, path: string, options: AnyOptions | unde
           )
         }
         // the route ignored list mode: its ids are the list, fetched one by one
-        return Effect.succeed(each(byIds(answer.ids)))
+        return Effect.succeed(oneByOne(byIds(answer.ids)))
       case "Invalid":
         return Effect.fail(invalidResponse(listed.path, answer.reason, reply))
     }
