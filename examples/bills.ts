@@ -2,8 +2,9 @@
  * `pnpm example bills`: lists the account's bills, one line each, python-ovh's
  * `"%12s (%s): %10s --> %s"` (id, date, price with tax, PDF link).
  *
- * The list is one call; the details are one call per bill, sent `--concurrency` at a time by
- * `FanOut.each`, as a stream.
+ * `FanOut.getAll` asks the list in list mode, as OVHcloud's control panel does: whole bills, a page
+ * at a time, instead of one call per bill. Were the route to answer ids, the details would be one
+ * call per bill, sent `--concurrency` at a time; either way the bills come as a stream.
  * Calls go through the typed API: paths, parameters and answers are checked at compile time.
  * Needs `GET /me/bill` and `GET /me/bill/*`.
  */
@@ -18,18 +19,16 @@ export const formatBill = (bill: Api.V1.billing.Bill): string =>
   `${bill.billId.padStart(12)} (${bill.date}): ${bill.priceWithTax.text.padStart(10)} --> ${bill.pdfUrl}`
 
 /**
- * Streams every bill: the list, then the details `concurrency` at a time, printed in the list's
- * order as they arrive. A bill removed between the list and its details is skipped, and said so.
+ * Streams every bill in the list's order: whole bills page by page in list mode, else the details
+ * `concurrency` at a time. A bill removed between the list and its details is skipped, and said so.
  */
 export const bills = (options: { readonly concurrency: number }) =>
   Effect.gen(function*() {
-    const api = yield* Api.Api
-    const count = yield* Stream.fromIterableEffect(api.get("/me/bill")).pipe(
-      FanOut.each((billId) => api.get("/me/bill/{billId}", { billId }), {
-        concurrency: options.concurrency,
-        errors: "skip",
-        onSkip: ({ error, id }) => Console.error(`skipped bill ${id}: ${error._tag}: ${error.message}`)
-      }),
+    const count = yield* FanOut.getAll("/me/bill", {
+      concurrency: options.concurrency,
+      errors: "skip",
+      onSkip: ({ error, id }) => Console.error(`skipped bill ${id}: ${error._tag}: ${error.message}`)
+    }).pipe(
       Stream.tap((bill) => Console.log(formatBill(bill))),
       Stream.runCount
     )

@@ -2,7 +2,8 @@
  * `pnpm example burst --datacenter sbg1`: enables network burst on every dedicated server of a
  * datacenter, python-ovh's example, reporting each server with its datacenter's name.
  *
- * Calls go through the typed API: `FanOut.getAll` lists the servers and fetches each one. Needs
+ * Calls go through the typed API: `FanOut.getAll` gets the servers whole, in list mode as the control
+ * panel does (or one call per server, `--concurrency` at a time, on an API that answers ids). Needs
  * `GET /dedicated/server`, `GET /dedicated/server/*` and `PUT /dedicated/server/*`.
  */
 import { Api, Datacenter, FanOut } from "@effect-ovh/core"

@@ -3,11 +3,13 @@
  * `tabulate` example): credential id, application name and description, when the token was
  * created, when it expires, when it was last used.
  *
+ * `FanOut.getAll` gets the credentials whole: in list mode when the route has it, else one call per
+ * credential; each credential's application is one more call, `--concurrency` at a time.
  * Calls go through the typed API. Needs `GET /me/api/credential` and `GET /me/api/credential/*`.
  */
-import { Api } from "@effect-ovh/core"
+import { Api, FanOut } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
-import { Console, Effect, Layer } from "effect"
+import { Console, Effect, Layer, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCommand } from "./internal/run.ts"
 import { table } from "./internal/table.ts"
@@ -19,24 +21,25 @@ export const credentials = (options: {
 }) =>
   Effect.gen(function*() {
     const api = yield* Api.Api
-    const ids = yield* api.get("/me/api/credential", { status: options.status })
-    const rows = yield* Effect.forEach(ids, (credentialId) =>
-      Effect.all([
-        api.get("/me/api/credential/{credentialId}", { credentialId }),
-        api.get("/me/api/credential/{credentialId}/application", { credentialId }).pipe(
+    const rows = yield* FanOut.getAll("/me/api/credential", {
+      query: { status: options.status },
+      concurrency: options.concurrency
+    }).pipe(
+      Stream.mapEffect((credential) =>
+        api.get("/me/api/credential/{credentialId}/application", { credentialId: credential.credentialId }).pipe(
           // the application of a credential can be deleted before the credential
-          Effect.catchTag("ResourceNotFound", () => Effect.succeed({ name: "(deleted)", description: "" }))
-        )
-      ], { concurrency: 2 }).pipe(
-        Effect.map(([credential, application]) => [
-          String(credential.credentialId),
-          application.name,
-          application.description,
-          credential.creation,
-          credential.expiration ?? "never",
-          credential.lastUse ?? "never"
-        ])
-      ), { concurrency: options.concurrency })
+          Effect.catchTag("ResourceNotFound", () => Effect.succeed({ name: "(deleted)", description: "" })),
+          Effect.map((application) => [
+            String(credential.credentialId),
+            application.name,
+            application.description,
+            credential.creation,
+            credential.expiration ?? "never",
+            credential.lastUse ?? "never"
+          ])
+        ), { concurrency: options.concurrency }),
+      Stream.runCollect
+    )
     yield* Console.log(table(["ID", "App Name", "Description", "Token Creation", "Token Expiration", "Token Last Use"], rows))
     yield* Console.log(`${rows.length} ${options.status} credential(s)`)
   })

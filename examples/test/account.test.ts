@@ -9,6 +9,7 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       const pending = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], state: "pendingValidation" })
+      yield* fake.clearCalls
       const [result, listed, invalid] = yield* Effect.all([
         runWith(fake, "credentials"),
         runWith(fake, "credentials", "--status", "pendingValidation"),
@@ -25,6 +26,12 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
       // no consumer key is ever printed
       assert.notInclude(result.stdout, Redacted.value(pending))
       assert.notInclude(result.stdout, Redacted.value(fake.credentials.consumerKey))
+
+      // the fake has no list mode on this route: the list asked in list mode answers ids, each credential one GET
+      const lists = (yield* fake.calls).filter((c) => c.path === "/me/api/credential")
+      assert.deepStrictEqual(lists.map((c) => c.headers["x-pagination-mode"]), ["CachedObjectList-Pages", "CachedObjectList-Pages"])
+      const details = (yield* fake.calls).filter((c) => c.template === "/me/api/credential/{credentialId}")
+      assert.strictEqual(details.length, rows.length + 1)
 
       assert.strictEqual(listed.stdout.trimEnd().split("\n").at(-1), "1 pendingValidation credential(s)")
       assert.strictEqual(invalid.code, 2)

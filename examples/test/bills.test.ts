@@ -5,7 +5,7 @@ import { billRows } from "../internal/demo-account.ts"
 import { demoLayer, run, runWith } from "./harness.ts"
 
 layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examples", (it) => {
-  it.effect("prints every bill as python-ovh does, fetching details at most --concurrency at a time", () =>
+  it.effect("prints every bill as python-ovh does, the bills whole from one list request in list mode", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
@@ -24,9 +24,10 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       assert.strictEqual(lines[6], "  FR50300127 (2026-11-01T00:12:16+01:00):  1234.80 € --> " +
         "https://www.ovh.com/cgi-bin/order/facture.pdf?reference=FR50300127&passwd=demo6")
       assert.strictEqual(lines.at(-1), `${billRows.length} bills`)
-      const details = (yield* fake.calls).filter((c) => c.template === "/me/bill/{billId}")
-      assert.strictEqual(details.length, billRows.length)
-      assert.isAtMost(yield* fake.maxInFlight, 2)
+      const calls = (yield* fake.calls).filter((c) => c.path.startsWith("/me/bill"))
+      assert.deepStrictEqual(calls.map((c) => [c.path, c.headers["x-pagination-mode"]]), [
+        ["/me/bill", "CachedObjectList-Pages"]
+      ])
 
       assert.strictEqual(invalid.code, 2)
       assert.include(invalid.stdout + invalid.stderr, "--concurrency must be between 1 and 50, got 0")
@@ -52,13 +53,19 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       assert.include(invalid.stdout + invalid.stderr, "expected a date as YYYY-MM-DD")
     }))
 
-  // last: the route it adds stays for the rest of the block
-  it.effect("bills skips a bill removed between the list and its details, and says so", () =>
+  // last: the routes it adds stay for the rest of the block
+  it.effect("on a list answering ids, bills fetches details --concurrency at a time and skips a removed bill", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
+      // the list as a route without list mode answers it
+      yield* fake.route({ method: "GET", path: "/me/bill" }, () => Effect.succeed({ body: billRows.map(([id]) => id) }))
       yield* fake.route({ method: "GET", path: "/me/bill/FR49245590" }, () =>
         Effect.succeed({ status: 404, body: { message: "The requested object (billId = FR49245590) does not exist" } }))
-      const result = yield* runWith(fake, "bills")
+      yield* fake.clearCalls
+      const result = yield* runWith(fake, "bills", "--concurrency", "2")
+      const details = (yield* fake.calls).filter((c) => c.template === "/me/bill/{billId}")
+      assert.strictEqual(details.length, billRows.length)
+      assert.isAtMost(yield* fake.maxInFlight, 2)
       assert.strictEqual(result.code, 0, result.stderr)
       assert.strictEqual(
         result.stderr,

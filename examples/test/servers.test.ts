@@ -27,6 +27,9 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
           ""
         ].join("\n")
       )
+      // the servers come whole from one list request in list mode, not one GET each
+      const reads = (yield* fake.calls).filter((c) => c.template === "/dedicated/server" || c.template === "/dedicated/server/{serviceName}")
+      assert.deepStrictEqual(reads.map((c) => [c.path, c.headers["x-pagination-mode"]]), [["/dedicated/server", "CachedObjectList-Pages"]])
       const puts = (yield* fake.calls).filter((c) => c.method === "PUT")
       assert.deepStrictEqual(puts.map((c) => [c.path, c.body]), [
         ["/dedicated/server/ns3001234.ip-51-68-1.eu/burst", { status: "active" }],
