@@ -12,6 +12,7 @@ import { Api, FanOut } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Console, Effect, Layer, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 
 /** One bill as python-ovh's example prints it. */
@@ -37,9 +38,8 @@ export const bills = (options: { readonly concurrency: number }) =>
 
 const command = Command.make("bills", {
   concurrency: Flag.Int("concurrency").pipe(
-    Flag.withDescription("How many bills to fetch at once"),
     Flag.filter((n) => n >= 1 && n <= 50, (n) => `--concurrency must be between 1 and 50, got ${n}`),
-    Flag.withDefault(8)
+    withDefault("How many bills to fetch at once", 8)
   )
 }, bills).pipe(Command.withDescription("List your bills: id, date, price with tax and PDF link"))
 

@@ -10,6 +10,7 @@ import { Api, Datacenter, FanOut } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Console, Effect, Layer, Schema, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 
 /** Some servers of the datacenter could not get burst enabled. */
@@ -65,14 +66,12 @@ export const burst = (options: { readonly datacenter: string; readonly concurren
 
 const command = Command.make("burst", {
   datacenter: Flag.String("datacenter").pipe(
-    Flag.withDescription("The datacenter whose servers get burst (e.g. sbg1, gra1, rbx7, bhs3)"),
     Flag.filter((dc) => /^[a-z]+[0-9a-z-]*$/i.test(dc), (dc) => `--datacenter is a code like sbg1, got ${JSON.stringify(dc)}`),
-    Flag.withDefault("sbg1")
+    withDefault("The datacenter whose servers get burst (e.g. sbg1, gra1, rbx7, bhs3)", "sbg1")
   ),
   concurrency: Flag.Int("concurrency").pipe(
-    Flag.withDescription("How many servers to look up at once"),
     Flag.filter((n) => n >= 1 && n <= 50, (n) => `--concurrency must be between 1 and 50, got ${n}`),
-    Flag.withDefault(8)
+    withDefault("How many servers to look up at once", 8)
   )
 }, burst).pipe(Command.withDescription("Enable network burst on every dedicated server of a datacenter"))
 

@@ -11,6 +11,7 @@ import { Api, FanOut } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Console, Effect, Layer, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 import { table } from "./internal/table.ts"
 
@@ -46,13 +47,11 @@ export const credentials = (options: {
 
 const command = Command.make("credentials", {
   status: Flag.Literals("status", ["validated", "pendingValidation", "expired", "refused"] as const).pipe(
-    Flag.withDescription("Which credentials to list"),
-    Flag.withDefault("validated" as const)
+    withDefault("Which credentials to list", "validated" as const)
   ),
   concurrency: Flag.Int("concurrency").pipe(
-    Flag.withDescription("How many credentials to look up at once"),
     Flag.filter((n) => n >= 1 && n <= 50, (n) => `--concurrency must be between 1 and 50, got ${n}`),
-    Flag.withDefault(8)
+    withDefault("How many credentials to look up at once", 8)
   )
 }, credentials).pipe(Command.withDescription("Show the applications authorized on your account"))
 

@@ -9,6 +9,7 @@ import { Api } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Clock, Console, Duration, Effect, FileSystem, Layer, Option, Path, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 
 /** The session was not ready in time. */
@@ -81,9 +82,8 @@ const IPv4 = Schema.String.pipe(
 
 const seconds = (name: string, fallback: number, description: string) =>
   Flag.Int(name).pipe(
-    Flag.withDescription(description),
     Flag.filter((n) => n >= 1, (n) => `--${name} must be at least 1 second, got ${n}`),
-    Flag.withDefault(fallback),
+    withDefault(description, fallback),
     Flag.map(Duration.seconds)
   )
 
@@ -91,12 +91,10 @@ const command = Command.make("kvm", {
   server: Flag.String("server").pipe(Flag.withDescription("The dedicated server (its service name, e.g. ns1234.ip-1-2-3.eu)")),
   ip: Flag.String("ip").pipe(Flag.withDescription("The IPv4 address allowed to connect"), Flag.withSchema(IPv4)),
   ttl: Flag.Literals("ttl", ["1", "3", "5", "10", "15"] as const).pipe(
-    Flag.withDescription("How long the session may be opened, in minutes"),
-    Flag.withDefault("15" as const)
+    withDefault("How long the session may be opened, in minutes", "15" as const)
   ),
   output: Flag.String("output").pipe(
-    Flag.withDescription("Where to save the Java Web Start file"),
-    Flag.withDefault("kvm.jnlp")
+    withDefault("Where to save the Java Web Start file", "kvm.jnlp")
   ),
   timeout: seconds("timeout", 120, "How long to wait for the session, in seconds"),
   interval: seconds("interval", 5, "How often to check, in seconds")

@@ -9,6 +9,7 @@ import { OvhClient } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Console, Effect, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 
 interface Task {
@@ -53,8 +54,7 @@ const command = Command.make("mail-redirection", {
   from: Flag.String("from").pipe(Flag.withDescription("The address to redirect"), Flag.withSchema(Email)),
   to: Flag.String("to").pipe(Flag.withDescription("Where its mail goes"), Flag.withSchema(Email)),
   localCopy: Flag.Boolean("local-copy").pipe(
-    Flag.withDescription("Keep a copy in the original mailbox"),
-    Flag.withDefault(false)
+    withDefault("Keep a copy in the original mailbox", false)
   )
 }, mailRedirection).pipe(Command.withDescription("Redirect the mail of one address of your domain to another address"))
 

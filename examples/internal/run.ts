@@ -3,13 +3,33 @@
  * (`--help`, validation, clear errors) and gives the handler the OVHcloud layer only once the
  * arguments are valid, so `--help` works without any configuration.
  *
+ * `--help` ends with where the OVHcloud account is read from (`OVH_*` variables, `ovh.conf` files).
+ *
  * A typed failure prints one line, `<Tag>: <message>`, and the process exits with 1; invalid
  * arguments print the help and the errors, and exit with 2. No stack trace, and no secret:
  * errors never hold one.
  */
+import { Endpoint } from "@effect-ovh/core"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Effect, Exit, type Layer } from "effect"
-import { CliError, Command } from "effect/cli"
+import { CliError, CliOutput, Command } from "effect/cli"
+
+/** Where every example reads its OVHcloud account from, shown at the end of `--help`. */
+export const configurationHelp = `CONFIGURATION
+  The OVHcloud account comes from these places; for each setting the first one that has it wins:
+    1. OVH_* environment variables: OVH_ENDPOINT (${Endpoint.names.join(", ")} or a base URL),
+       OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET and OVH_CONSUMER_KEY (or OVH_CLIENT_ID and OVH_CLIENT_SECRET for an
+       OAuth2 service account, or OVH_ACCESS_TOKEN), OVH_TIMEOUT (seconds per call, default 180)
+    2. ovh.conf files, read like python-ovh: ./ovh.conf, then ~/.ovh.conf, then /etc/ovh.conf
+       ([default] endpoint=ovh-eu, then application_key=... in the section named after the endpoint)
+  The flags above only change what the example does, never the account.
+  Every setting: docs/configuration.md`
+
+/** effect/cli's help, followed by {@link configurationHelp}. */
+const formatter = (base: CliOutput.Formatter): CliOutput.Formatter => ({
+  ...base,
+  formatHelpDoc: (doc) => `${base.formatHelpDoc(doc).replace(/\n+$/, "")}\n\n${configurationHelp}\n`
+})
 
 const describe = (error: unknown): string => {
   if (error !== null && typeof error === "object" && "_tag" in error) {
@@ -48,6 +68,7 @@ export const runCommand = <Name extends string, Input, E, R, ROut, E2>(
     command.pipe(
       Command.provide(layer),
       Command.run({ version: "0.1.0" }),
+      Effect.provide(CliOutput.layer(formatter(CliOutput.defaultFormatter()))),
       Effect.provide(NodeServices.layer)
     ) as Effect.Effect<void, E | E2 | CliError.CliError>
   )
