@@ -22,6 +22,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
+import * as Scope from "effect/Scope"
 import * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
 import * as RateLimiter from "./RateLimiter.ts"
@@ -30,6 +31,7 @@ import * as TimeDelta from "./TimeDelta.ts"
 import * as Answer from "./internal/answer.ts"
 import * as Authenticator from "./internal/authenticator.ts"
 import * as ClockResync from "./internal/clockResync.ts"
+import * as Deadline from "./internal/deadline.ts"
 import * as Encode from "./internal/encode.ts"
 import * as Observe from "./internal/observe.ts"
 import * as Send from "./internal/send.ts"
@@ -134,6 +136,7 @@ export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ov
 
 /** What a client made by `withConsumerKey` shares with its parent. */
 interface Shared {
+  readonly deadlines: Deadline.Deadlines
   readonly budget: RetryPolicy.Budget
   readonly limiter: Option.Option<RateLimiter.RateLimiter["Service"]>
   readonly send: Send.Send
@@ -142,13 +145,19 @@ interface Shared {
 const makeWith = (
   options: Options,
   shared?: Shared
-): Effect.Effect<OvhClient["Service"], never, OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient> =>
+): Effect.Effect<
+  OvhClient["Service"],
+  never,
+  OvhConfig.OvhConfig | TimeDelta.TimeDelta | HttpClient.HttpClient | Scope.Scope
+> =>
   Effect.gen(function*() {
     const settings = yield* OvhConfig.OvhConfig
     const timeDelta = yield* TimeDelta.TimeDelta
     const http = yield* HttpClient.HttpClient
     const auth = settings.auth
     const send = shared?.send ?? Send.make(http, options)
+    const scope = yield* Effect.scope
+    const deadlines = shared?.deadlines ?? Deadline.make(scope)
     const authenticator = Authenticator.make(settings, timeDelta, http, send)
     const resync = ClockResync.make(timeDelta)
     const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
@@ -173,19 +182,13 @@ const makeWith = (
     ): Effect.Effect<A, OvhError.OvhError> => {
       const timeout = request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
       state.sent = false
-      const exchange = resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state)
-      // an infinite timeout races nothing
-      return limit(!Duration.isFinite(timeout) ? exchange : Effect.timeoutOrElse(
-        exchange,
-        {
-          duration: timeout,
-          orElse: () =>
-            Effect.fail(
-              state.sent || authenticator.prelude === undefined
-                ? Send.timedOut(target, timeout)
-                : settle(Send.timedOut(target, timeout, authenticator.prelude))
-            )
-        }
+      return limit(deadlines.bound(
+        resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
+        timeout,
+        () =>
+          state.sent || authenticator.prelude === undefined
+            ? Send.timedOut(target, timeout)
+            : settle(Send.timedOut(target, timeout, authenticator.prelude))
       ))
     }
 
@@ -251,7 +254,7 @@ const makeWith = (
             }`
           })
         )
-        : makeWith(options, { budget, limiter, send }).pipe(
+        : makeWith(options, { deadlines, budget, limiter, send }).pipe(
           Effect.provideService(OvhConfig.OvhConfig, {
             ...settings,
             auth: {
@@ -262,7 +265,8 @@ const makeWith = (
             }
           }),
           Effect.provideService(TimeDelta.TimeDelta, timeDelta),
-          Effect.provideService(HttpClient.HttpClient, http)
+          Effect.provideService(HttpClient.HttpClient, http),
+          Effect.provideService(Scope.Scope, scope)
         )
 
     return OvhClient.of({
