@@ -6,12 +6,12 @@
  *
  * @since 0.1.0
  */
-import * as http from "node:http"
-import * as https from "node:https"
-import type * as net from "node:net"
 import * as Effect from "effect/Effect"
 import * as HttpServerError from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
+import * as http from "node:http"
+import * as https from "node:https"
+import type * as net from "node:net"
 import { generate } from "selfsigned"
 import * as FakeOvhApi from "./FakeOvhApi.ts"
 import * as Engine from "./internal/engine.ts"
@@ -207,8 +207,13 @@ const serve = (options: Options, certificate: Certificate | undefined) =>
           server.close(() => resume(Effect.void))
         })
     )
-    const origin = `${certificate === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`
-    return FakeOvhApi.FakeOvhApi.of({ ...engine.service, baseUrl: origin + "/1.0", tokenUrl: origin + "/auth/oauth2/token" })
+    const hostInUrl = host.includes(":") ? `[${host}]` : host // an IPv6 address
+    const origin = `${certificate === undefined ? "http" : "https"}://${hostInUrl}:${port}`
+    return FakeOvhApi.FakeOvhApi.of({
+      ...engine.service,
+      baseUrl: origin + "/1.0",
+      tokenUrl: origin + "/auth/oauth2/token"
+    })
   })
 
 /** The fake served over HTTP on 127.0.0.1 (port 0 by default) for the layer's lifetime. */

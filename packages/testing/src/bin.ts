@@ -6,14 +6,14 @@
  *
  * @since 0.1.0
  */
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpServerError from "effect/http/HttpServerError"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import * as FakeOvhApi from "./FakeOvhApi.ts"
 import * as FakeOvhServer from "./FakeOvhServer.ts"
 

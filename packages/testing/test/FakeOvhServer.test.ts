@@ -79,7 +79,7 @@ describe("FakeOvhServer", () => {
   it.live("rejects requests signed for another URL", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const http = (yield* HttpClient.HttpClient)
+      const http = yield* HttpClient.HttpClient
       const response = yield* http.execute(HttpClientRequest.get(fake.baseUrl + "/me", {
         headers: {
           "x-ovh-application": fake.credentials.applicationKey,
@@ -103,7 +103,11 @@ describe("FakeOvhServer", () => {
       const keyFor = (allowedIPs: ReadonlyArray<string>) =>
         Effect.flatMap(fake.createConsumerKey({ rules: [{ method: "GET", path: "/*" }], allowedIPs }), (consumerKey) =>
           OvhClient.OvhClient.pipe(Effect.provide(OvhClient.OvhClient.layer.pipe(
-            Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ ...FakeOvhApi.clientOptions(fake), consumerKey })])),
+            Layer.provide(
+              OvhConfig.OvhConfig.layerSources([
+                OvhConfig.fromOptions({ ...FakeOvhApi.clientOptions(fake), consumerKey })
+              ])
+            ),
             Layer.provide(FetchHttpClient.layer)
           ))))
       const local = yield* keyFor(["127.0.0.0/8"])
@@ -165,43 +169,57 @@ describe("FakeOvhServer", () => {
         else req.on("continue", () => body.pipe(req)).flushHeaders()
       })
 
-    it.live("a 200 MiB streamed body gets the API's 413 after about the limit is read; the server goes on serving", () =>
-      Effect.gen(function*() {
-        const fake = yield* FakeOvhApi.FakeOvhApi
-        const sent = yield* post(fake.baseUrl + "/me", 200 * MiB, "chunked")
-        assert.strictEqual(sent.status, 413)
-        assert.deepStrictEqual(JSON.parse(sent.body), {
-          class: "Client::RequestEntityTooLarge",
-          errorCode: "REQUEST_ENTITY_TOO_LARGE",
-          httpCode: "413 Request Entity Too Large",
-          message: "The request body is larger than 1048576 bytes"
-        })
-        // the limit, as much again drained so that the client reads the answer, and the kernel's socket buffers
-        assert.isBelow(sent.written, 24 * MiB)
-        assert.isBelow(sent.produced, 24 * MiB)
-        const time = yield* Effect.promise(() => fetch(fake.baseUrl + "/auth/time").then((r) => r.text()))
-        assert.match(time, /^\d+$/)
-        // refused before the API saw it: not in the call log
-        assert.deepStrictEqual((yield* fake.calls).map((c) => `${c.method} ${c.path}`), ["GET /auth/time"])
-      }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: MiB }))), { timeout: 30_000 })
+    it.live(
+      "a 200 MiB streamed body gets the API's 413 after about the limit is read; the server goes on serving",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* FakeOvhApi.FakeOvhApi
+          const sent = yield* post(fake.baseUrl + "/me", 200 * MiB, "chunked")
+          assert.strictEqual(sent.status, 413)
+          assert.deepStrictEqual(JSON.parse(sent.body), {
+            class: "Client::RequestEntityTooLarge",
+            errorCode: "REQUEST_ENTITY_TOO_LARGE",
+            httpCode: "413 Request Entity Too Large",
+            message: "The request body is larger than 1048576 bytes"
+          })
+          // the limit, as much again drained so that the client reads the answer, and the kernel's socket buffers
+          assert.isBelow(sent.written, 24 * MiB)
+          assert.isBelow(sent.produced, 24 * MiB)
+          const time = yield* Effect.promise(() => fetch(fake.baseUrl + "/auth/time").then((r) => r.text()))
+          assert.match(time, /^\d+$/)
+          // refused before the API saw it: not in the call log
+          assert.deepStrictEqual((yield* fake.calls).map((c) => `${c.method} ${c.path}`), ["GET /auth/time"])
+        }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: MiB }))),
+      { timeout: 30_000 }
+    )
 
-    it.live("a declared Content-Length over the limit gets 413 instead of 100 Continue; a body at the limit reaches the API", () =>
-      Effect.gen(function*() {
-        const fake = yield* FakeOvhApi.FakeOvhApi
-        const declared = yield* post(fake.baseUrl + "/me", 200 * MiB, "expect")
-        assert.strictEqual(declared.status, 413)
-        assert.strictEqual(declared.produced, 0)
-        assert.isBelow(declared.written, 1024) // the request head only
+    it.live(
+      "a declared Content-Length over the limit gets 413 instead of 100 Continue; a body at the limit reaches the API",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* FakeOvhApi.FakeOvhApi
+          const declared = yield* post(fake.baseUrl + "/me", 200 * MiB, "expect")
+          assert.strictEqual(declared.status, 413)
+          assert.strictEqual(declared.produced, 0)
+          assert.isBelow(declared.written, 1024) // the request head only
 
-        const atLimit = yield* post(fake.baseUrl + "/me", 64 * 1024, "chunked")
-        assert.notStrictEqual(atLimit.status, 413)
-        assert.deepStrictEqual((yield* fake.calls).map((c) => [c.method, c.path, c.status]), [["POST", "/me", atLimit.status]])
-      }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: 64 * 1024 }))), { timeout: 30_000 })
+          const atLimit = yield* post(fake.baseUrl + "/me", 64 * 1024, "chunked")
+          assert.notStrictEqual(atLimit.status, 413)
+          assert.deepStrictEqual((yield* fake.calls).map((c) => [c.method, c.path, c.status]), [[
+            "POST",
+            "/me",
+            atLimit.status
+          ]])
+        }).pipe(Effect.provide(FakeOvhServer.layer({ maxBodyBytes: 64 * 1024 }))),
+      { timeout: 30_000 }
+    )
   })
 
   describe("with the official Node.js wrapper over TLS", () => {
     const require = createRequire(import.meta.url)
     const ovh = require("@ovhcloud/node-ovh") as (params: Record<string, unknown>) => {
+      // node-ovh answers untyped JSON
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       requestPromised: (method: string, path: string, params?: Record<string, unknown>) => Promise<any>
     }
 
@@ -213,80 +231,98 @@ describe("FakeOvhServer", () => {
           https.globalAgent.options.ca = cert
           return previous
         }),
-        (previous) => Effect.sync(() => {
-          https.globalAgent.options.ca = previous
-        })
+        (previous) =>
+          Effect.sync(() => {
+            https.globalAgent.options.ca = previous
+          })
       )
 
     const rejection = (promise: () => Promise<unknown>) =>
-      Effect.promise(() => promise().then(() => ({ error: 0, message: "resolved" }), (e: any) => e as { error: number; message: string }))
+      Effect.promise(() =>
+        promise().then(
+          () => ({ error: 0, message: "resolved" }),
+          (e: unknown) => e as { error: number; message: string }
+        )
+      )
 
-    it.live("GET /me, bills, a consumer-key request, a `from` body and a not-granted call", () =>
-      Effect.gen(function*() {
-        const fake = yield* FakeOvhApi.FakeOvhApi
-        const port = Number(new URL(fake.baseUrl).port)
-        assert.match(fake.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
-        yield* fake.seed("/me/bill/B1", { billId: "B1", priceWithTax: { value: 12.5, currencyCode: "EUR", text: "12.50 €" } })
-        yield* fake.seed("/me/bill/B2", { billId: "B2" })
-        const client = ovh({
-          appKey: fake.credentials.applicationKey,
-          appSecret: Redacted.value(fake.credentials.applicationSecret),
-          consumerKey: Redacted.value(fake.credentials.consumerKey),
-          host: "127.0.0.1",
-          port
-        })
-        const me = yield* Effect.promise(() => client.requestPromised("GET", "/me"))
-        assert.strictEqual(me.firstname, "Ada")
-        assert.deepStrictEqual(yield* Effect.promise(() => client.requestPromised("GET", "/me/bill")), ["B1", "B2"])
-        const bill = yield* Effect.promise(() => client.requestPromised("GET", "/me/bill/B1"))
-        assert.strictEqual(bill.priceWithTax.value, 12.5)
-
-        // a body with `from`, a JavaScript-friendly name that python-ovh needs `_from` for
-        yield* fake.seed("/email/domain/example.com/redirection", [])
-        yield* Effect.promise(() =>
-          client.requestPromised("POST", "/email/domain/{domain}/redirection", {
-            domain: "example.com",
-            from: "contact@example.com",
-            to: "ada@example.org",
-            localCopy: false
+    it.live(
+      "GET /me, bills, a consumer-key request, a `from` body and a not-granted call",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* FakeOvhApi.FakeOvhApi
+          const port = Number(new URL(fake.baseUrl).port)
+          assert.match(fake.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+          yield* fake.seed("/me/bill/B1", {
+            billId: "B1",
+            priceWithTax: { value: 12.5, currencyCode: "EUR", text: "12.50 €" }
           })
-        )
-        const ids = yield* Effect.promise(() => client.requestPromised("GET", "/email/domain/example.com/redirection"))
-        assert.strictEqual(ids.length, 1)
-        const redirection = yield* Effect.promise(() =>
-          client.requestPromised("GET", `/email/domain/example.com/redirection/${ids[0]}`)
-        )
-        assert.strictEqual(redirection.from, "contact@example.com")
-        const post = (yield* fake.calls).find((c) => c.method === "POST")!
-        assert.deepStrictEqual(post.body, { from: "contact@example.com", to: "ada@example.org", localCopy: false })
-
-        // a consumer key requested by the wrapper, validated by the user, then used beyond its rules
-        const request = yield* Effect.promise(() =>
-          client.requestPromised("POST", "/auth/credential", {
-            accessRules: [{ method: "GET", path: "/me" }],
-            redirection: "https://example.com/"
+          yield* fake.seed("/me/bill/B2", { billId: "B2" })
+          const client = ovh({
+            appKey: fake.credentials.applicationKey,
+            appSecret: Redacted.value(fake.credentials.applicationSecret),
+            consumerKey: Redacted.value(fake.credentials.consumerKey),
+            host: "127.0.0.1",
+            port
           })
-        )
-        assert.strictEqual(request.state, "pendingValidation")
-        const limited = ovh({
-          appKey: fake.credentials.applicationKey,
-          appSecret: Redacted.value(fake.credentials.applicationSecret),
-          consumerKey: request.consumerKey,
-          host: "127.0.0.1",
-          port
-        })
-        const pending = yield* rejection(() => limited.requestPromised("GET", "/me"))
-        assert.deepStrictEqual(pending, { error: 403, message: "This credential is not valid" })
-        yield* fake.validateConsumerKey(request.consumerKey)
-        assert.strictEqual((yield* Effect.promise(() => limited.requestPromised("GET", "/me"))).nichandle, me.nichandle)
-        const refused = yield* rejection(() => limited.requestPromised("GET", "/me/bill"))
-        assert.deepStrictEqual(refused, { error: 403, message: "This call has not been granted" })
-      }).pipe(
-        Effect.provide(Layer.unwrap(Effect.gen(function*() {
-          const certificate = yield* FakeOvhServer.selfSignedCertificate()
-          yield* trusting(certificate.cert)
-          return FakeOvhServer.layerTls({ certificate })
-        })))
-      ), { timeout: 30_000 })
+          const me = yield* Effect.promise(() => client.requestPromised("GET", "/me"))
+          assert.strictEqual(me.firstname, "Ada")
+          assert.deepStrictEqual(yield* Effect.promise(() => client.requestPromised("GET", "/me/bill")), ["B1", "B2"])
+          const bill = yield* Effect.promise(() => client.requestPromised("GET", "/me/bill/B1"))
+          assert.strictEqual(bill.priceWithTax.value, 12.5)
+
+          // a body with `from`, a JavaScript-friendly name that python-ovh needs `_from` for
+          yield* fake.seed("/email/domain/example.com/redirection", [])
+          yield* Effect.promise(() =>
+            client.requestPromised("POST", "/email/domain/{domain}/redirection", {
+              domain: "example.com",
+              from: "contact@example.com",
+              to: "ada@example.org",
+              localCopy: false
+            })
+          )
+          const ids = yield* Effect.promise(() =>
+            client.requestPromised("GET", "/email/domain/example.com/redirection")
+          )
+          assert.strictEqual(ids.length, 1)
+          const redirection = yield* Effect.promise(() =>
+            client.requestPromised("GET", `/email/domain/example.com/redirection/${ids[0]}`)
+          )
+          assert.strictEqual(redirection.from, "contact@example.com")
+          const post = (yield* fake.calls).find((c) => c.method === "POST")!
+          assert.deepStrictEqual(post.body, { from: "contact@example.com", to: "ada@example.org", localCopy: false })
+
+          // a consumer key requested by the wrapper, validated by the user, then used beyond its rules
+          const request = yield* Effect.promise(() =>
+            client.requestPromised("POST", "/auth/credential", {
+              accessRules: [{ method: "GET", path: "/me" }],
+              redirection: "https://example.com/"
+            })
+          )
+          assert.strictEqual(request.state, "pendingValidation")
+          const limited = ovh({
+            appKey: fake.credentials.applicationKey,
+            appSecret: Redacted.value(fake.credentials.applicationSecret),
+            consumerKey: request.consumerKey,
+            host: "127.0.0.1",
+            port
+          })
+          const pending = yield* rejection(() => limited.requestPromised("GET", "/me"))
+          assert.deepStrictEqual(pending, { error: 403, message: "This credential is not valid" })
+          yield* fake.validateConsumerKey(request.consumerKey)
+          assert.strictEqual(
+            (yield* Effect.promise(() => limited.requestPromised("GET", "/me"))).nichandle,
+            me.nichandle
+          )
+          const refused = yield* rejection(() => limited.requestPromised("GET", "/me/bill"))
+          assert.deepStrictEqual(refused, { error: 403, message: "This call has not been granted" })
+        }).pipe(
+          Effect.provide(Layer.unwrap(Effect.gen(function*() {
+            const certificate = yield* FakeOvhServer.selfSignedCertificate()
+            yield* trusting(certificate.cert)
+            return FakeOvhServer.layerTls({ certificate })
+          })))
+        ),
+      { timeout: 30_000 }
+    )
   })
 })

@@ -30,7 +30,10 @@ interface Ready {
 }
 
 /** Runs `command` (node on the bin by default); yields the child and its first stdout line, parsed. */
-const start = (args: ReadonlyArray<string>, command: ReadonlyArray<string> = [process.execPath, "packages/testing/src/bin.ts"]) =>
+const start = (
+  args: ReadonlyArray<string>,
+  command: ReadonlyArray<string> = [process.execPath, "packages/testing/src/bin.ts"]
+) =>
   Effect.acquireRelease(
     Effect.callback<{ child: childProcess.ChildProcess; ready: Ready; line: string }, Error>((resume) => {
       const child = childProcess.spawn(command[0]!, [...command.slice(1), ...args], {
@@ -47,7 +50,10 @@ const start = (args: ReadonlyArray<string>, command: ReadonlyArray<string> = [pr
         const newline = out.indexOf("\n")
         if (newline >= 0) {
           const line = out.slice(0, newline)
-          resume(Effect.try({ try: () => ({ child, ready: JSON.parse(line) as Ready, line }), catch: () => new Error(`not JSON: ${line}`) }))
+          resume(Effect.try({
+            try: () => ({ child, ready: JSON.parse(line) as Ready, line }),
+            catch: () => new Error(`not JSON: ${line}`)
+          }))
         }
       })
       child.once("exit", (code) => resume(Effect.fail(new Error(`fake-ovh exited with ${code}: ${err}`))))
@@ -71,8 +77,13 @@ const killQuietly = (pid: number) => {
 /** Runs `args` to the end; yields its exit code and output. */
 const run = (args: ReadonlyArray<string>) =>
   Effect.callback<{ code: number | null; stdout: string; stderr: string }>((resume) => {
-    childProcess.execFile(process.execPath, ["packages/testing/src/bin.ts", ...args], { cwd: root }, (error, stdout, stderr) =>
-      resume(Effect.succeed({ code: error === null ? 0 : (error.code as number), stdout, stderr })))
+    childProcess.execFile(
+      process.execPath,
+      ["packages/testing/src/bin.ts", ...args],
+      { cwd: root },
+      (error, stdout, stderr) =>
+        resume(Effect.succeed({ code: error === null ? 0 : (error.code as number), stdout, stderr }))
+    )
   })
 
 /** A port nothing listens on (free when asked). */
@@ -84,8 +95,7 @@ const freePort = Effect.callback<number>((resume) => {
 })
 
 /** `GET <baseUrl>/auth/time` over plain HTTP. */
-const serverTime = (baseUrl: string) =>
-  Effect.tryPromise(() => fetch(baseUrl + "/auth/time").then((r) => r.text()))
+const serverTime = (baseUrl: string) => Effect.tryPromise(() => fetch(baseUrl + "/auth/time").then((r) => r.text()))
 
 /** POSTs a body of `length` declared bytes with `Expect: 100-continue`; yields the status if the server answers before asking for it. */
 const declare = (url: string, length: number) =>
@@ -110,71 +120,104 @@ const exitOf = (child: childProcess.ChildProcess) =>
   })
 
 describe("fake-ovh command", () => {
-  it.live("prints its URL and credentials, serves seeded data, and stops cleanly on SIGTERM", () =>
-    Effect.gen(function*() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-data-"))
-      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-      const data = path.join(dir, "data.json")
-      fs.writeFileSync(data, JSON.stringify({ "/me": { firstname: "Grace", nichandle: "gh1906-ovh" }, "/me/bill/B1": { billId: "B1" } }))
-      const { child, ready } = yield* start(["--port", "0", "--seed", "cli", "--data", data])
-      assert.match(ready.baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/1\.0$/)
-      const client = yield* OvhClient.OvhClient.pipe(
-        Effect.provide(OvhClient.OvhClient.layer.pipe(
-          Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({
-            endpoint: ready.baseUrl,
-            applicationKey: ready.applicationKey,
-            applicationSecret: ready.applicationSecret,
-            consumerKey: ready.consumerKey
-          })])),
-          Layer.provide(FetchHttpClient.layer)
-        ))
-      )
-      assert.deepStrictEqual(yield* client.get("/me"), { firstname: "Grace", nichandle: "gh1906-ovh" })
-      assert.deepStrictEqual(yield* client.get("/me/bill"), ["B1"])
-      child.kill("SIGTERM")
-      assert.strictEqual(yield* exitOf(child), 0)
-    }), { timeout: 30_000 })
+  it.live(
+    "prints its URL and credentials, serves seeded data, and stops cleanly on SIGTERM",
+    () =>
+      Effect.gen(function*() {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-data-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+        const data = path.join(dir, "data.json")
+        fs.writeFileSync(
+          data,
+          JSON.stringify({ "/me": { firstname: "Grace", nichandle: "gh1906-ovh" }, "/me/bill/B1": { billId: "B1" } })
+        )
+        const { child, ready } = yield* start(["--port", "0", "--seed", "cli", "--data", data])
+        assert.match(ready.baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+        const client = yield* OvhClient.OvhClient.pipe(
+          Effect.provide(OvhClient.OvhClient.layer.pipe(
+            Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({
+              endpoint: ready.baseUrl,
+              applicationKey: ready.applicationKey,
+              applicationSecret: ready.applicationSecret,
+              consumerKey: ready.consumerKey
+            })])),
+            Layer.provide(FetchHttpClient.layer)
+          ))
+        )
+        assert.deepStrictEqual(yield* client.get("/me"), { firstname: "Grace", nichandle: "gh1906-ovh" })
+        assert.deepStrictEqual(yield* client.get("/me/bill"), ["B1"])
+        child.kill("SIGTERM")
+        assert.strictEqual(yield* exitOf(child), 0)
+      }),
+    { timeout: 30_000 }
+  )
 
-  it.live("serves HTTPS with --tls, a certificate made in-process, and hands out the certificate to trust", () =>
-    Effect.gen(function*() {
-      // no openssl binary on the PATH: the certificate is made by the process itself
-      const { child, ready } = yield* start(["--tls"], ["/usr/bin/env", `PATH=${path.dirname(process.execPath)}`, process.execPath, "packages/testing/src/bin.ts"])
-      assert.match(ready.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
-      assert.match(ready.caCert!, /^-----BEGIN CERTIFICATE-----\r?\n/)
-      assert.strictEqual(fs.readFileSync(ready.caFile!, "utf8"), ready.caCert)
-      const get = (url: string, ca: string | undefined) =>
-        Effect.callback<string, Error>((resume) => {
-          https.get(url, ca === undefined ? {} : { ca }, (res) => {
-            let body = ""
-            res.on("data", (chunk) => (body += chunk))
-            res.on("end", () => resume(Effect.succeed(body)))
-          }).on("error", (e) => resume(Effect.fail(e)))
-        })
-      assert.match(yield* get(ready.baseUrl + "/auth/time", ready.caCert), /^\d+$/)
-      // by name too: the certificate holds localhost
-      assert.match(yield* get(ready.baseUrl.replace("127.0.0.1", "localhost") + "/auth/time", ready.caCert), /^\d+$/)
-      // and it is the only thing that makes the server trusted
-      const untrusted = yield* Effect.flip(get(ready.baseUrl + "/auth/time", undefined))
-      assert.match(untrusted.message, /self[- ]signed/)
-      child.kill("SIGTERM")
-      assert.strictEqual(yield* exitOf(child), 0)
-      assert.isFalse(fs.existsSync(ready.caFile!))
-    }), { timeout: 30_000 })
+  it.live(
+    "serves HTTPS with --tls, a certificate made in-process, and hands out the certificate to trust",
+    () =>
+      Effect.gen(function*() {
+        // no openssl binary on the PATH: the certificate is made by the process itself
+        const { child, ready } = yield* start(["--tls"], [
+          "/usr/bin/env",
+          `PATH=${path.dirname(process.execPath)}`,
+          process.execPath,
+          "packages/testing/src/bin.ts"
+        ])
+        assert.match(ready.baseUrl, /^https:\/\/127\.0\.0\.1:\d+\/1\.0$/)
+        assert.match(ready.caCert!, /^-----BEGIN CERTIFICATE-----\r?\n/)
+        assert.strictEqual(fs.readFileSync(ready.caFile!, "utf8"), ready.caCert)
+        const get = (url: string, ca: string | undefined) =>
+          Effect.callback<string, Error>((resume) => {
+            https.get(url, ca === undefined ? {} : { ca }, (res) => {
+              let body = ""
+              res.on("data", (chunk) => (body += chunk))
+              res.on("end", () => resume(Effect.succeed(body)))
+            }).on("error", (e) => resume(Effect.fail(e)))
+          })
+        assert.match(yield* get(ready.baseUrl + "/auth/time", ready.caCert), /^\d+$/)
+        // by name too: the certificate holds localhost
+        assert.match(yield* get(ready.baseUrl.replace("127.0.0.1", "localhost") + "/auth/time", ready.caCert), /^\d+$/)
+        // and it is the only thing that makes the server trusted
+        const untrusted = yield* Effect.flip(get(ready.baseUrl + "/auth/time", undefined))
+        assert.match(untrusted.message, /self[- ]signed/)
+        child.kill("SIGTERM")
+        assert.strictEqual(yield* exitOf(child), 0)
+        assert.isFalse(fs.existsSync(ready.caFile!))
+      }),
+    { timeout: 30_000 }
+  )
 
-  it.live("through the README's command, the first stdout line is the JSON and its pid stops the server", () =>
-    Effect.gen(function*() {
-      const { child, ready, line } = yield* start(["--seed", "readme"], ["bash", "scripts/pnpm.sh", "--silent", "fake-ovh"])
-      assert.isTrue(line.startsWith("{"))
-      assert.deepStrictEqual(Object.keys(ready), [
-        "baseUrl", "endpoint", "tokenUrl", "applicationKey", "applicationSecret", "consumerKey", "clientId", "clientSecret", "pid"
-      ])
-      assert.strictEqual(ready.endpoint, ready.baseUrl)
-      assert.match(yield* serverTime(ready.baseUrl), /^\d+$/)
-      // pnpm does not pass SIGTERM on to the script: the pid in the line is the server's own
-      assert.notStrictEqual(ready.pid, child.pid)
-      process.kill(ready.pid, "SIGTERM")
-      assert.strictEqual(yield* exitOf(child), 0)
-    }), { timeout: 120_000 })
+  it.live(
+    "through the README's command, the first stdout line is the JSON and its pid stops the server",
+    () =>
+      Effect.gen(function*() {
+        const { child, ready, line } = yield* start(["--seed", "readme"], [
+          "bash",
+          "scripts/pnpm.sh",
+          "--silent",
+          "fake-ovh"
+        ])
+        assert.isTrue(line.startsWith("{"))
+        assert.deepStrictEqual(Object.keys(ready), [
+          "baseUrl",
+          "endpoint",
+          "tokenUrl",
+          "applicationKey",
+          "applicationSecret",
+          "consumerKey",
+          "clientId",
+          "clientSecret",
+          "pid"
+        ])
+        assert.strictEqual(ready.endpoint, ready.baseUrl)
+        assert.match(yield* serverTime(ready.baseUrl), /^\d+$/)
+        // pnpm does not pass SIGTERM on to the script: the pid in the line is the server's own
+        assert.notStrictEqual(ready.pid, child.pid)
+        process.kill(ready.pid, "SIGTERM")
+        assert.strictEqual(yield* exitOf(child), 0)
+      }),
+    { timeout: 120_000 }
+  )
 
   it.live("keeps serving when the reader closes stdout after the line (| head -1)", () =>
     Effect.gen(function*() {
@@ -210,56 +253,66 @@ describe("fake-ovh command", () => {
       assert.strictEqual(stderr, "")
     }), { timeout: 30_000 })
 
-  it.live("--help lists every option with its default, the --data format and how to validate a consumer key", () =>
-    Effect.gen(function*() {
-      const help = yield* run(["--help"])
-      assert.strictEqual(help.code, 0)
-      assert.strictEqual(help.stderr, "")
-      const line = (option: string) => help.stdout.split("\n").find((l) => l.trimStart().startsWith(option + " "))
-      const defaults: ReadonlyArray<[string, string]> = [
-        ["--port", "0"],
-        ["--host", "127.0.0.1"],
-        ["--seed", "effect-ovh"],
-        ["--data", "none"],
-        ["--latency", "0"],
-        ["--max-body-bytes", "10485760"]
-      ]
-      for (const [option, value] of defaults) assert.match(line(option) ?? option, new RegExp(`default: ${value.replace(/\./g, "\\.")}$`))
-      assert.include(help.stdout, "default: off (HTTP)") // --tls
-      assert.isDefined(line("--tls"))
-      assert.isDefined(line("-h, --help"))
-      assert.include(help.stdout, "--data: a JSON object from API path to value")
-      assert.include(help.stdout, `{"/me": {"firstname": "Grace"}`)
-      assert.match(help.stdout, /validationUrl is opened \(a GET[^)]*\), which validates it/)
-      assert.include(help.stdout, "&action=refuse")
+  it.live(
+    "--help lists every option with its default, the --data format and how to validate a consumer key",
+    () =>
+      Effect.gen(function*() {
+        const help = yield* run(["--help"])
+        assert.strictEqual(help.code, 0)
+        assert.strictEqual(help.stderr, "")
+        const line = (option: string) => help.stdout.split("\n").find((l) => l.trimStart().startsWith(option + " "))
+        const defaults: ReadonlyArray<[string, string]> = [
+          ["--port", "0"],
+          ["--host", "127.0.0.1"],
+          ["--seed", "effect-ovh"],
+          ["--data", "none"],
+          ["--latency", "0"],
+          ["--max-body-bytes", "10485760"]
+        ]
+        for (const [option, value] of defaults) {
+          assert.match(line(option) ?? option, new RegExp(`default: ${value.replace(/\./g, "\\.")}$`))
+        }
+        assert.include(help.stdout, "default: off (HTTP)") // --tls
+        assert.isDefined(line("--tls"))
+        assert.isDefined(line("-h, --help"))
+        assert.include(help.stdout, "--data: a JSON object from API path to value")
+        assert.include(help.stdout, `{"/me": {"firstname": "Grace"}`)
+        assert.match(help.stdout, /validationUrl is opened \(a GET[^)]*\), which validates it/)
+        assert.include(help.stdout, "&action=refuse")
 
-      // the defaults it states are the ones it uses
-      const unset = yield* start([])
-      const named = yield* start(["--seed", "effect-ovh"])
-      assert.strictEqual(unset.ready.applicationKey, named.ready.applicationKey)
-      assert.strictEqual(unset.ready.consumerKey, named.ready.consumerKey)
-      assert.strictEqual(new URL(unset.ready.baseUrl).hostname, "127.0.0.1")
-      assert.strictEqual(yield* declare(unset.ready.baseUrl + "/me", 10485761), 413)
-      assert.strictEqual(yield* declare(unset.ready.baseUrl + "/me", 10485760), "continue")
-    }), { timeout: 30_000 })
+        // the defaults it states are the ones it uses
+        const unset = yield* start([])
+        const named = yield* start(["--seed", "effect-ovh"])
+        assert.strictEqual(unset.ready.applicationKey, named.ready.applicationKey)
+        assert.strictEqual(unset.ready.consumerKey, named.ready.consumerKey)
+        assert.strictEqual(new URL(unset.ready.baseUrl).hostname, "127.0.0.1")
+        assert.strictEqual(yield* declare(unset.ready.baseUrl + "/me", 10485761), 413)
+        assert.strictEqual(yield* declare(unset.ready.baseUrl + "/me", 10485760), "continue")
+      }),
+    { timeout: 30_000 }
+  )
 
-  it.live("--max-body-bytes sets the limit; a --data file that is not an object of paths is refused", () =>
-    Effect.gen(function*() {
-      const { ready } = yield* start(["--max-body-bytes", "100"])
-      assert.strictEqual(yield* declare(ready.baseUrl + "/me", 101), 413)
-      assert.strictEqual(yield* declare(ready.baseUrl + "/me", 100), "continue")
+  it.live(
+    "--max-body-bytes sets the limit; a --data file that is not an object of paths is refused",
+    () =>
+      Effect.gen(function*() {
+        const { ready } = yield* start(["--max-body-bytes", "100"])
+        assert.strictEqual(yield* declare(ready.baseUrl + "/me", 101), 413)
+        assert.strictEqual(yield* declare(ready.baseUrl + "/me", 100), "continue")
 
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-data-"))
-      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-      fs.writeFileSync(path.join(dir, "list.json"), "[1, 2]")
-      fs.writeFileSync(path.join(dir, "typo.json"), JSON.stringify({ "/mee": {} }))
-      const list = yield* run(["--data", path.join(dir, "list.json")])
-      assert.deepStrictEqual([list.code, list.stdout], [1, ""])
-      assert.include(list.stderr, "not a JSON object from API path to value")
-      const typo = yield* run(["--data", path.join(dir, "typo.json")])
-      assert.deepStrictEqual([typo.code, typo.stdout], [1, ""])
-      assert.include(typo.stderr, "cannot seed /mee")
-    }), { timeout: 30_000 })
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ovh-data-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+        fs.writeFileSync(path.join(dir, "list.json"), "[1, 2]")
+        fs.writeFileSync(path.join(dir, "typo.json"), JSON.stringify({ "/mee": {} }))
+        const list = yield* run(["--data", path.join(dir, "list.json")])
+        assert.deepStrictEqual([list.code, list.stdout], [1, ""])
+        assert.include(list.stderr, "not a JSON object from API path to value")
+        const typo = yield* run(["--data", path.join(dir, "typo.json")])
+        assert.deepStrictEqual([typo.code, typo.stdout], [1, ""])
+        assert.include(typo.stderr, "cannot seed /mee")
+      }),
+    { timeout: 30_000 }
+  )
 
   it.live("fails with a clear message when the port is taken", () =>
     Effect.gen(function*() {
@@ -281,22 +334,26 @@ describe("fake-ovh command", () => {
       assert.strictEqual(yield* exitOf(first.child), 0)
     }), { timeout: 30_000 })
 
-  it.live("--latency makes every answer wait that long; a bad value is refused with the usage", () =>
-    Effect.gen(function*() {
-      const { child, ready } = yield* start(["--latency", "150"])
-      const started = Date.now()
-      const time = yield* Effect.promise(() => fetch(ready.baseUrl + "/auth/time").then((r) => r.text()))
-      assert.match(time, /^\d+$/)
-      assert.isAtLeast(Date.now() - started, 150)
-      child.kill("SIGTERM")
-      assert.strictEqual(yield* exitOf(child), 0)
+  it.live(
+    "--latency makes every answer wait that long; a bad value is refused with the usage",
+    () =>
+      Effect.gen(function*() {
+        const { child, ready } = yield* start(["--latency", "150"])
+        const started = Date.now()
+        const time = yield* Effect.promise(() => fetch(ready.baseUrl + "/auth/time").then((r) => r.text()))
+        assert.match(time, /^\d+$/)
+        assert.isAtLeast(Date.now() - started, 150)
+        child.kill("SIGTERM")
+        assert.strictEqual(yield* exitOf(child), 0)
 
-      for (const bad of ["-5", "soon", ""]) {
-        const exit = yield* Effect.exit(start(["--latency", bad]))
-        assert.isTrue(exit._tag === "Failure")
-        const message = String(Cause.squash((exit as Exit.Failure<unknown, Error>).cause))
-        assert.include(message, "invalid --latency")
-        assert.include(message, "usage: fake-ovh")
-      }
-    }), { timeout: 30_000 })
+        for (const bad of ["-5", "soon", ""]) {
+          const exit = yield* Effect.exit(start(["--latency", bad]))
+          assert.isTrue(exit._tag === "Failure")
+          const message = String(Cause.squash((exit as Exit.Failure<unknown, Error>).cause))
+          assert.include(message, "invalid --latency")
+          assert.include(message, "usage: fake-ovh")
+        }
+      }),
+    { timeout: 30_000 }
+  )
 })
