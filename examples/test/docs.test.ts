@@ -58,6 +58,19 @@ const prelude = [
 /** The module a block is checked as: itself, or a fragment inside the prelude. */
 export const moduleOf = (code: string): string => /^\s*import\s/m.test(code) ? code : `${prelude}\n${code}})\n`
 
+/** Whether a block runs something itself (`Effect.runPromise(...)`, `.pipe(..., Effect.runPromise)`). */
+export const runsItself = (code: string): boolean => /\bEffect\.run[A-Z]\w*/.test(code)
+
+/**
+ * The module a block runs as: the one it is checked as, and a `program` it defines but neither runs
+ * nor exports is exported, so that it runs too.
+ */
+export const runnableOf = (code: string): string => {
+  const module = moduleOf(code)
+  const definesProgram = /^const program\b/m.test(code) && !/^export\s.*\bprogram\b/m.test(code)
+  return definesProgram && !runsItself(code) ? `${module}\nexport { program }\n` : module
+}
+
 /** What a block needs to run, found by a piece of its code (each must match exactly one block). */
 interface Setup {
   readonly document: string
@@ -137,19 +150,20 @@ const writeModules = (all: ReadonlyArray<Sample>) => {
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   for (const sample of all) {
-    writeFileSync(join(out, sample.file), `// ${sample.document}:${sample.line}\n${moduleOf(sample.code)}`)
+    writeFileSync(join(out, sample.file), `// ${sample.document}:${sample.line}\n${runnableOf(sample.code)}`)
   }
 }
 
 const exec = (args: ReadonlyArray<string>, options: { readonly cwd: string; readonly env?: Record<string, string> }) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, args, { cwd: options.cwd, env: options.env, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, args, { cwd: options.cwd, env: options.env, timeout: 90_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }))
   })
 
 /**
  * Runs the block `argv[2]`: importing it runs its own top-level code; then its exported effects run
  * with `NodeOvh.layer()`, an exported layer serves `GET /me`, and anything else exported is refused.
+ * `argv[3]` says whether the block runs something itself; if not, it must export something to run.
  */
 const runner = `import { OvhClient } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
@@ -157,6 +171,10 @@ import { Effect, Layer } from "effect"
 import { pathToFileURL } from "node:url"
 
 const block: Record<string, unknown> = await import(pathToFileURL(process.argv[2]!).href)
+if (process.argv[3] !== "runs-itself" && Object.keys(block).length === 0) {
+  console.error("the block runs nothing: run the program it defines, or export it")
+  process.exitCode = 3
+}
 for (const [name, value] of Object.entries(block)) {
   if (Effect.isEffect(value)) {
     const result = await Effect.runPromise(Effect.provide(value as Effect.Effect<unknown, unknown, OvhClient.OvhClient>, NodeOvh.layer()))
@@ -220,7 +238,7 @@ const runSample = (sample: Sample) =>
     const fake = yield* FakeOvhApi.FakeOvhApi
     const cwd = mkdtempSync(join(tmpdir(), "docs-sample-"))
     return yield* Effect.promise(() =>
-      exec([join(out, "run.ts"), join(out, sample.file)], {
+      exec([join(out, "run.ts"), join(out, sample.file), runsItself(sample.code) ? "runs-itself" : "exports"], {
         cwd,
         env: {
           PATH: process.env["PATH"] ?? "",
@@ -238,6 +256,15 @@ describe("docs", () => {
   it("extracts fenced blocks with their line numbers", () => {
     const found = blocks("a\n```ts\nconst x = 1\n```\n```ts no-check\nnope(\n```\n```sh\nls\n```\n")
     assert.deepStrictEqual(found, [{ line: 2, code: "const x = 1\n" }])
+  })
+
+  it("runs a program a block defines without running it", () => {
+    const defined = "import { Effect } from \"effect\"\nconst program = Effect.void\n"
+    assert.strictEqual(runnableOf(defined), `${defined}\nexport { program }\n`)
+    const run = `${defined}Effect.runPromise(program)\n`
+    assert.strictEqual(runnableOf(run), run)
+    assert.isTrue(runsItself("program.pipe(Effect.provide(layer), Effect.runPromise)"))
+    assert.isFalse(runsItself("export const fast = listDomains"))
   })
 
   it("checks a block without imports as the body of an Effect.gen", () => {
@@ -295,7 +322,7 @@ describe("docs", () => {
 
   describe.concurrent("runs as copied against the fake API", () => {
     for (const sample of all.filter((s) => s.setup?.cannotRun === undefined && !isTest(s))) {
-      it(`${sample.document}:${sample.line}`, { timeout: 60_000 }, async () => {
+      it(`${sample.document}:${sample.line}`, { timeout: 120_000 }, async () => {
         const result = await Effect.runPromise(runSample(sample))
         const output = `exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`
         assert.strictEqual(result.code, 0, output)
