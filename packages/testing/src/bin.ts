@@ -46,6 +46,7 @@ options:
   A value at a resource path is that resource (its collection then lists it); an array at a
   collection path sets the collection's ids. /v2/... paths too. A path the API does not have is
   an error. Anything not given is generated from the API's descriptions, the same for a --seed.
+  Through scripts/pnpm.sh, a relative path is from the repository's root: give an absolute one.
 
 Consumer keys: POST <baseUrl>/auth/credential with the header X-Ovh-Application: <applicationKey>
 and {"accessRules": [{"method": "GET", "path": "/*"}]} answers a consumerKey and a validationUrl.
@@ -65,7 +66,7 @@ interface Args {
 }
 
 const invalid = (option: string, text: string | undefined, expected: string) =>
-  new Error(`invalid ${option} ${JSON.stringify(text ?? "")}: ${expected}\n${usage}`)
+  new Error(`invalid ${option} ${JSON.stringify(text ?? "")}: ${expected} (fake-ovh --help lists the options)`)
 
 /** A whole number in [min, max], or an error naming the option. */
 const integer = (option: string, text: string | undefined, min: number, max: number): number => {
@@ -122,7 +123,7 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
         out.help = true
         break
       default:
-        throw new Error(`unknown option ${arg}\n${usage}`)
+        throw new Error(`unknown option ${arg} (fake-ovh --help lists the options)`)
     }
   }
   return out
