@@ -122,7 +122,7 @@ const inflate = (generated: string, times: number): void => {
   for (let k = 1; k < times; k++) {
     for (const file of modules) {
       const name = `copy${k}-${file}`
-      fs.writeFileSync(path.join(opsDir, name), fs.readFileSync(path.join(opsDir, file), "utf8").replace(/^"\//gm, `"/copy${k}/`))
+      fs.writeFileSync(path.join(opsDir, name), fs.readFileSync(path.join(opsDir, file), "utf8").replace(/"\//g, `"/copy${k}/`))
       const alias = `C_${name.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]/g, "_")}`
       imports += `import type * as ${alias} from "./ops/${name}"\n`
       aliases.push(alias)
@@ -209,7 +209,7 @@ const variants = { x1: prepare("x1", 1), x4: prepare("x4", 4) }
 const opsCount = (dir: string) => {
   const opsDir = path.join(dir, "core", "src", "generated", "ops")
   return fs.readdirSync(opsDir).reduce(
-    (n, f) => n + (fs.readFileSync(path.join(opsDir, f), "utf8").match(/^"\//gm) ?? []).length,
+    (n, f) => n + (fs.readFileSync(path.join(opsDir, f), "utf8").match(/^\(path: /gm) ?? []).length,
     0
   )
 }

@@ -46,7 +46,6 @@ interface RawOperation {
     readonly deletionDate?: string
     readonly replacement?: string
   }
-  readonly iamActions?: ReadonlyArray<string | { readonly name: string; readonly required?: boolean }>
 }
 interface RawProperty {
   /** Set when some definitions of the model lack this property. */
@@ -285,7 +284,7 @@ class Emitter {
         }
         node = next
       }
-      const doc = model.description ? `/** ${docText(model.description)} */\n` : ""
+      const doc = model.description && mode === "out" ? `/** ${docText(model.description)} */\n` : ""
       if (model.enum !== undefined) {
         node.decls.push(`${doc}export type ${name} = ${this.enumType(model)}`)
         continue
@@ -302,25 +301,26 @@ class Emitter {
         const optional = mode === "in"
           ? (allReadOnly ? !!prop.canBeNull : !prop.required)
           : !!prop.canBeNull || !!prop.optional || (this.set.version === "v2" && !prop.required)
-        const pdoc = prop.description ? `/** ${docText(prop.description)} */\n` : ""
+        // Inputs leave their descriptions to their models' (the packed package has a size budget).
+        const pdoc = prop.description && mode === "out" ? `/** ${docText(prop.description)} */\n` : ""
         lines.push(`${pdoc}readonly ${propKey(pname)}${optional ? "?" : ""}: ${t}${nullable}`)
       }
       node.decls.push(`${doc}export interface ${name}${params} {\n${lines.join("\n")}\n}`)
     }
-    const render = (node: Node, indent: string): string => {
-      const out: Array<string> = []
-      for (const d of node.decls) out.push(d.split("\n").map((l) => indent + l).join("\n"))
-      for (const [seg, child] of [...node.children].sort(([a], [b]) => a.localeCompare(b))) {
-        out.push(`${indent}export namespace ${seg} {\n${render(child, indent + "  ")}\n${indent}}`)
+    // One dotted namespace per model namespace (`export declare namespace dedicated.server {`): the
+    // declarations are then indented once however deep their namespace is (the packed package has a size budget).
+    const blocks: Array<string> = []
+    const walk = (node: Node, path: ReadonlyArray<string>): void => {
+      if (path.length > 0 && node.decls.length > 0) {
+        blocks.push(`export declare namespace ${path.join(".")} {\n${node.decls.join("\n")}\n}`)
       }
-      return out.join("\n")
+      for (const [seg, child] of [...node.children].sort(([a], [b]) => a.localeCompare(b))) walk(child, [...path, seg])
     }
+    walk(tree, [])
     const header = mode === "out"
       ? `import type * as $ from "./models.ts"\n`
       : `import type * as $ from "./models.ts"\nimport type * as $In from "./inputs.ts"\n`
-    const body = [...tree.children].sort(([a], [b]) => a.localeCompare(b))
-      .map(([seg, child]) => `export declare namespace ${seg} {\n${render(child, "  ")}\n}`)
-      .join("\n")
+    const body = blocks.join("\n")
     const index = mode === "out"
       ? "\n/** Every non-generic model by id. */\nexport interface Index {\n" +
         ids.filter((id) => this.set.models.get(id)!.generics === undefined)
@@ -335,14 +335,18 @@ class Emitter {
 // Operations
 
 const opDoc = (o: Operation): string => {
+  // One short comment per operation, as an editor shows it on the call: its description, its status
+  // when it is neither PRODUCTION nor DEPRECATED (which `@deprecated` says), whether it is
+  // unauthenticated, and its deprecation. The packed package has a size budget: the IAM actions
+  // (25 KB packed) and the descriptions of body fields (27 KB) are left to the API's own documentation.
   const lines: Array<string> = []
-  if (o.op.description) lines.push(docText(o.op.description), "")
+  if (o.op.description) lines.push(docText(o.op.description))
   const status = o.op.apiStatus?.value ?? "PRODUCTION"
-  lines.push(`Status: ${status}${o.op.noAuthentication ? " · no authentication (send with `{ needAuth: false }`)" : ""}`)
-  const actions = (o.op.iamActions ?? []).map((a) =>
-    typeof a === "string" ? a : a.required === false ? `${a.name} (optional)` : a.name
-  )
-  if (actions.length) lines.push(`IAM actions: ${actions.map((a) => "`" + a + "`").join(", ")}`)
+  const notes = [
+    status === "PRODUCTION" || status === "DEPRECATED" ? undefined : `Status: ${status}`,
+    o.op.noAuthentication ? "no authentication (send with `{ needAuth: false }`)" : undefined
+  ].filter((n) => n !== undefined)
+  if (notes.length) lines.push(notes.join(" · "))
   if (status === "DEPRECATED") {
     const s = o.op.apiStatus!
     const parts = [
@@ -416,8 +420,7 @@ const operationEntry = (emitter: Emitter, o: Operation, alias: string): OpInfo =
   for (const p of o.op.parameters) {
     if (p.paramType !== "body") continue
     if (p.name) {
-      const pdoc = p.description ? `/** ${docText(p.description)} */\n` : ""
-      bodyFields.push(`${pdoc}readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`)
+      bodyFields.push(`readonly ${propKey(p.name)}${p.required ? "" : "?"}: ${ts(p, "in")}`)
       if (p.required) bodyRequired = true
       continue
     }
@@ -448,14 +451,22 @@ const operationEntry = (emitter: Emitter, o: Operation, alias: string): OpInfo =
     ? "NoParams"
     : [fields.length ? `{\n${fields.join("\n")}\n}` : undefined, ...intersections].filter((x) => x !== undefined).join(" & ")
   const response = emitter.ts(parseType(o.op.responseType), "out").replaceAll("$.", alias + ".")
+  const key = JSON.stringify(o.path)
+  const table = methodName[o.method]
   return {
-    entry: `${opDoc(o)}\n${JSON.stringify(o.path)}: {\nreadonly p: ${own}\nreadonly r: ${response}\nreadonly q: ${required}\n}`,
+    entry: `${opDoc(o)}\n(path: ${key}, params${required ? "" : "?"}: ${table}[${key}]["p"], options?: O): R<${table}[${key}]>\n` +
+      `${key}: {\nreadonly p: ${own}\nreadonly r: ${response}\n}`,
     required
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Effect Schemas (as lazily built descriptions)
+
+/** JSON as a single-quoted string literal: its double quotes need no escape. */
+const jsonLiteral = (value: unknown): string =>
+  "'" + JSON.stringify(value).replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029") + "'"
 
 const schemasFile = (set: VersionSet): string => {
   // One description per model, read by `internal/apiSchema.ts`: enum values, or properties as
@@ -479,7 +490,7 @@ const schemasFile = (set: VersionSet): string => {
   return `// Generated by scripts/generate-api.ts from the ${set.version} API descriptions. Do not edit.\n` +
     `import type { Descriptors } from "../../internal/apiSchema.ts"\n\n` +
     `/** Every model of the ${set.version} descriptions, as the schema registry reads them. */\n` +
-    `export const descriptors: Descriptors = JSON.parse(${JSON.stringify(JSON.stringify(descriptors))})\n`
+    `export const descriptors: Descriptors = JSON.parse(${jsonLiteral(descriptors)})\n`
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -512,11 +523,15 @@ const rootOf = (o: Operation): string => {
 interface Root {
   readonly version: "v1" | "v2"
   readonly byMethod: Record<Method, Array<string>>
-  /** `"/me/bill": "/me/bill/{billId}"`: each GET list whose items have their own GET route. */
+  /** `"/me/bill": "billId"`: each GET list whose items have their own GET route, `/me/bill/{billId}`. */
   readonly lists: Array<string>
 }
 const rootsByName = new Map<string, Root>()
-const responses: Record<string, string> = {}
+/** The response type of every operation, as a tree of path segments whose leaves are `$GET`, `$POST`... */
+interface ResponseTree {
+  [segment: string]: ResponseTree | string
+}
+const responses: ResponseTree = {}
 let operationCount = 0
 const unknown = new Set<string>()
 for (const set of sets) {
@@ -540,8 +555,10 @@ for (const set of sets) {
     }
     root.byMethod[o.method].push(operationEntry(emitter, o, alias).entry)
     const item = o.method === "GET" && parseType(o.op.responseType)._tag === "Array" ? itemRoutes.get(o.path) : undefined
-    if (item !== undefined) root.lists.push(`${JSON.stringify(o.path)}: ${JSON.stringify(item)}`)
-    responses[`${o.method} ${o.path}`] = `${set.version}:${showType(parseType(o.op.responseType))}`
+    if (item !== undefined) root.lists.push(`${JSON.stringify(o.path)}: ${JSON.stringify(item.slice(o.path.length + 2, -1))}`)
+    let node = responses
+    for (const segment of o.path.slice(1).split("/")) node = (node[segment] ??= {}) as ResponseTree
+    node[`$${o.method}`] = showType(parseType(o.op.responseType))
     operationCount++
   }
   write(`${set.version}/models.ts`, emitter.modelsFile("out"))
@@ -557,7 +574,7 @@ for (const name of roots) {
   const a = root.version === "v1" ? "V1" : "V2"
   const prefix = root.version === "v2" ? "/v2" : ""
   const body = METHODS.map((m) =>
-    `/** The ${m} operations by path: \`p\` their parameters, \`r\` their response, \`q\` whether parameters are required. */\n` +
+    `/** The ${m} operations by path (\`p\` their parameters, \`r\` their response), and one call signature each. */\n` +
     `export interface ${methodName[m]} {\n${root.byMethod[m].join("\n")}\n}\n`
   ).join("\n")
   // import only what the entries use: unused imports do not compile
@@ -568,9 +585,9 @@ for (const name of roots) {
       `// The operations of ${prefix}/${name.replace(/^v2-/, "")}.\n` +
       (uses(`${a}.`) ? `import type * as ${a} from "../${root.version}/models.ts"\n` : "") +
       (uses(`${a}In.`) ? `import type * as ${a}In from "../${root.version}/inputs.ts"\n` : "") +
-      (uses("NoParams") ? `import type { NoParams } from "./_shared.ts"\n` : "") +
+      `import type { O, R${uses("NoParams") ? ", NoParams" : ""} } from "./_shared.ts"\n` +
       `\n${body}` +
-      `\n/** The GET lists of this API whose items have their own GET route, and that route. */\n` +
+      `\n/** The GET lists of this API whose items have their own GET route, and the parameter that route adds. */\n` +
       `export interface Lists {\n${root.lists.join("\n")}\n}\n` +
       `\n/** These operations, by method: give it to \`TypedApi.make\`. */\n` +
       `export interface Operations {\n${METHODS.map((m) => `  readonly ${m}: ${methodName[m]}`).join("\n")}\n}\n`
@@ -579,26 +596,37 @@ for (const name of roots) {
 write(
   "ops/_shared.ts",
   `// Generated by scripts/generate-api.ts. Do not edit.\n` +
-    `/** An operation without parameters. */\nexport type NoParams = { readonly [key: string]: never }\n`
+    `import type * as Effect from "effect/Effect"\n` +
+    `import type * as OvhError from "../../OvhError.ts"\n` +
+    `import type * as OvhClient from "../../OvhClient.ts"\n` +
+    `import type * as TypedApi from "../../TypedApi.ts"\n` +
+    `/** An operation without parameters. */\nexport type NoParams = { readonly [key: string]: never }\n` +
+    `/** The options of a call. */\nexport type O = OvhClient.CallOptions\n` +
+    `/** What a call gives. */\nexport type R<E extends TypedApi.Entry> = Effect.Effect<E["r"], OvhError.OvhError>\n`
 )
 const rootAlias = (name: string) => `R_${name.replace(/[^A-Za-z0-9]/g, "_")}`
 write(
   "operations.ts",
   `// Generated by scripts/generate-api.ts. Do not edit.\n` +
     roots.map((name) => `import type * as ${rootAlias(name)} from "./ops/${name}.ts"\n`).join("") +
+    `import type * as TypedApi from "../TypedApi.ts"\n` +
     `\nexport type { NoParams } from "./ops/_shared.ts"\n\n` +
     METHODS.map((m) =>
-      `/** Every ${m} operation by path: \`p\` its parameters, \`r\` its response, \`q\` whether parameters are required. */\n` +
-      `export interface ${methodName[m]} extends\n${roots.map((name) => `  ${rootAlias(name)}.${methodName[m]}`).join(",\n")}\n{}\n`
+      `/**\n * Every ${m} operation by path (\`p\` its parameters, \`r\` its response),\n` +
+      ` * and the calls of \`api.${m.toLowerCase()}\`: one per operation, then one for any path of the table.\n */\n` +
+      `export interface ${methodName[m]} extends\n${roots.map((name) => `  ${rootAlias(name)}.${methodName[m]}`).join(",\n")},\n` +
+      `  TypedApi.CallIn<${methodName[m]}>\n{}\n`
     ).join("\n") +
-    `\n/** Every GET list whose items have their own GET route (\`/me/bill\` → \`/me/bill/{billId}\`). */\n` +
+    `\n/** Every GET list whose items have their own GET route, and the parameter that route adds (\`/me/bill\`: \`billId\`). */\n` +
     `export interface Lists extends\n${roots.map((name) => `  ${rootAlias(name)}.Lists`).join(",\n")}\n{}\n`
 )
 write(
   "responses.ts",
   `// Generated by scripts/generate-api.ts. Do not edit.\n` +
-    `/** The response type of every operation, by \`METHOD path\`, as \`version:type\`. */\n` +
-    `export const responses: Readonly<Record<string, string>> = JSON.parse(${JSON.stringify(JSON.stringify(responses))})\n`
+    `/**\n * The response type of every operation, as the descriptions write it: a tree of path segments\n` +
+    ` * (\`me\`, \`bill\`, \`{billId}\`) whose leaves \`$GET\`, \`$POST\`... are types (of the v2 descriptions under \`v2\`).\n */\n` +
+    `export interface ResponseTree {\n  readonly [segment: string]: ResponseTree | string\n}\n` +
+    `export const responses: ResponseTree = JSON.parse(${jsonLiteral(responses)})\n`
 )
 write(
   "README.md",

@@ -75,7 +75,7 @@ export type Element<P extends Path<"GET">> = Response<"GET", P> extends Readonly
 export type ListPath = keyof Ops.Lists & string
 
 /** The item route of a list: `/me/bill/{billId}` for `/me/bill`. */
-export type ItemPath<L extends ListPath> = Ops.Lists[L] & Path<"GET">
+export type ItemPath<L extends ListPath> = `${L}/{${Ops.Lists[L]}}` extends infer P extends Path<"GET"> ? P : never
 
 /** The type of one item of a list, as its item route answers it: `V1.billing.Bill` for `/me/bill`. */
 export type Item<L extends ListPath> = Response<"GET", ItemPath<L>>
@@ -83,8 +83,21 @@ export type Item<L extends ListPath> = Response<"GET", ItemPath<L>>
 /** A typed call of one method (see `TypedApi.Call`). */
 export type Call<M extends Method> = TypedApi.Call<Operations, M>
 
-/** The typed client over every operation. */
-export type Service = TypedApi.Service<Operations>
+/**
+ * The typed client over every operation. Each method is the generated table of its operations, whose
+ * call signatures (one per operation, with its description and `@deprecated` tag, then one for any
+ * path of the table) are what an editor shows on `api.get(...)`.
+ */
+export interface Service {
+  /** `GET path`: path parameters go into the path, the others into the query string. */
+  readonly get: Ops.Get
+  /** `POST path`: path parameters go into the path, the others into the JSON body (`$query`, `$body` aside). */
+  readonly post: Ops.Post
+  /** `PUT path`: as `post`. */
+  readonly put: Ops.Put
+  /** `DELETE path`: as `get`. */
+  readonly delete: Ops.Delete
+}
 
 /**
  * Splits a typed call into an `OvhClient.Request` (or the `BadParameters` of a missing path
@@ -97,7 +110,7 @@ export const request: typeof OvhClient.request = OvhClient.request
  * templates, seen with the types of the API descriptions. It adds no code to a call: keep `client`
  * for the untyped calls (`call`, `send`, `raw`, paths the descriptions do not have).
  */
-export const make: (client: OvhClient.Service) => Service = TypedApi.make
+export const make: (client: OvhClient.Service) => Service = TypedApi.make as never
 
 /** The typed client in scope. */
 // Pure annotations let bundlers drop the class from apps that only use `make`.

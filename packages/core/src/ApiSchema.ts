@@ -11,7 +11,7 @@ import * as V1Schemas from "./generated/v1/schemas.ts"
 import * as V2Schemas from "./generated/v2/schemas.ts"
 import type * as V1 from "./generated/v1/models.ts"
 import type * as V2 from "./generated/v2/models.ts"
-import { responses } from "./generated/responses.ts"
+import { responses, type ResponseTree } from "./generated/responses.ts"
 import * as Registry from "./internal/apiSchema.ts"
 
 const registries = {
@@ -30,12 +30,21 @@ export const v2 = <K extends keyof V2.Index>(id: K): Schema.Codec<V2.Index[K], u
 /** The schema of a type as the descriptions write it (`billing.Bill[]`, `complexType.UnitAndValue<double>`). */
 export const ofType = (version: "v1" | "v2", text: string): Schema.Top => registries[version].type(text)
 
+/** The response type of `method path` as the descriptions write it, or `undefined`. */
+const responseType = (method: string, path: string): string | undefined => {
+  let node: ResponseTree | string | undefined = responses
+  for (const segment of path.slice(1).split("/")) {
+    node = typeof node === "object" && Object.hasOwn(node, segment) ? node[segment] : undefined
+  }
+  const leaf = typeof node === "object" && Object.hasOwn(node, `$${method}`) ? node[`$${method}`] : undefined
+  return typeof leaf === "string" ? leaf : undefined
+}
+
 /** The schema of an operation's response; `undefined` for a path the descriptions do not have. */
 export const responseOf = (method: string, path: string): Schema.Top | undefined => {
-  const spec = responses[`${method} ${path}`]
-  if (spec === undefined) return undefined
-  const colon = spec.indexOf(":")
-  return registries[spec.slice(0, colon) as "v1" | "v2"].type(spec.slice(colon + 1))
+  const type = responseType(method, path)
+  if (type === undefined) return undefined
+  return registries[path.startsWith("/v2/") ? "v2" : "v1"].type(type)
 }
 
 /** The schema of a typed operation's response. */
@@ -44,5 +53,11 @@ export const response = <M extends Api.Method, P extends Api.Path<M>>(
   path: P
 ): Schema.Codec<Api.Response<M, P>, unknown> => responseOf(method, path) as Schema.Codec<Api.Response<M, P>, unknown>
 
+const operationsIn = (node: ResponseTree, path: string): Array<string> =>
+  Object.keys(node).flatMap((key) => {
+    const child = node[key]!
+    return typeof child === "string" ? [`${key.slice(1)} ${path}`] : operationsIn(child, `${path}/${key}`)
+  })
+
 /** Every typed operation, as `METHOD path`. */
-export const operations: ReadonlyArray<string> = Object.keys(responses)
+export const operations: ReadonlyArray<string> = operationsIn(responses, "")

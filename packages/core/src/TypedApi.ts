@@ -35,8 +35,6 @@ export interface Entry {
   readonly p: unknown
   /** Its response. */
   readonly r: unknown
-  /** Whether some parameter is required. */
-  readonly q: boolean
 }
 
 /** The path templates of a method: `/me/bill/{billId}`, `/v2/iam/policy`. */
@@ -53,29 +51,42 @@ export type Params<O extends Operations, M extends Method, P extends Path<O, M>>
 export type Response<O extends Operations, M extends Method, P extends Path<O, M>> = EntryOf<O, M, P>["r"]
 
 /** The arguments after the path: the parameters (optional when none is required), then call options. */
-export type Args<E extends Entry> = E["q"] extends true ? [params: E["p"], options?: OvhClient.CallOptions]
-  : [params?: E["p"], options?: OvhClient.CallOptions]
+export type Args<E extends Entry> = {} extends E["p"] ? [params?: E["p"], options?: OvhClient.CallOptions]
+  : [params: E["p"], options?: OvhClient.CallOptions]
 
 /**
  * A typed call of one method. When the path is not one of the method's templates, the compiler reports
  * it on the path and falls back to every path at once: the guards below then give `unknown` rather
  * than a union of every response, which would drown the real error in "union type too complex".
  */
-export type Call<O extends Operations, M extends Method> = <P extends Path<O, M>>(
-  path: P,
-  ...args: Path<O, M> extends P ? [params?: unknown, options?: OvhClient.CallOptions] : Args<EntryOf<O, M, P>>
-) => Effect.Effect<Path<O, M> extends P ? unknown : Response<O, M, P>, OvhError.OvhError>
+export type Call<O extends Operations, M extends Method> = CallIn<O[M]>
 
-/** The typed client over the operations `O`. */
-export interface Service<O extends Operations> {
+/** `Call` over one table of operations (one method's), by path. */
+export interface CallIn<T> {
+  <P extends keyof T & string>(
+    path: P,
+    ...args: keyof T & string extends P ? [params?: unknown, options?: OvhClient.CallOptions]
+      : Args<T[P] extends infer E extends Entry ? E : never>
+  ): Effect.Effect<keyof T & string extends P ? unknown : T[P] extends infer E extends Entry ? E["r"] : never, OvhError.OvhError>
+}
+
+/**
+ * The calls of one method: one signature per operation, as the generated tables declare them, each
+ * with its operation's description and `@deprecated` tag (what an editor shows on the call: the
+ * description on hover, deprecated operations struck through), then `Call` for any other path.
+ */
+export type Calls<O extends Operations, T extends Operations, M extends Method> = O[M] & Call<T, M>
+
+/** The typed client over the operations `O` (`T`: the same operations in one table per method). */
+export interface Service<O extends Operations, T extends Operations = O> {
   /** `GET path`: path parameters go into the path, the others into the query string. */
-  readonly get: Call<O, "GET">
+  readonly get: Calls<O, T, "GET">
   /** `POST path`: path parameters go into the path, the others into the JSON body (`$query`, `$body` aside). */
-  readonly post: Call<O, "POST">
+  readonly post: Calls<O, T, "POST">
   /** `PUT path`: as `post`. */
-  readonly put: Call<O, "PUT">
+  readonly put: Calls<O, T, "PUT">
   /** `DELETE path`: as `get`. */
-  readonly delete: Call<O, "DELETE">
+  readonly delete: Calls<O, T, "DELETE">
 }
 
 /** One object type per method, whatever the intersection of modules `O` is made of. */
@@ -89,4 +100,4 @@ export type Combine<O extends Operations> = {
  * templates, seen with their types. It adds no code to a call. The modules are combined once into one
  * table per method, so each call looks its path up in that table rather than in every module.
  */
-export const make: <O extends Operations>(client: OvhClient.Service) => Service<Combine<O>> = identity as never
+export const make: <O extends Operations>(client: OvhClient.Service) => Service<O, Combine<O>> = identity as never

@@ -47,10 +47,13 @@ api.get("/me/bills/{billId}", { billId: "x" })
 // Inside a program, an unknown path is reported on the path alone (not as a "too complex" union of every response).
 export const program = Effect.gen(function*() {
   // @ts-expect-error no such path
-  const nothing = yield* api.get("/me/bills")
-  expect<Equal<typeof nothing, unknown>>(true)
+  yield* api.get("/me/bills")
   return yield* api.get("/me")
 })
+// A path that is not a literal: the last signature takes any path of the table.
+declare const somePath: Api.Path<"GET">
+const anything = api.get(somePath)
+expect<Equal<Success<typeof anything>, unknown>>(true)
 // A known path under another method.
 // @ts-expect-error /me/bill has no DELETE
 api.delete("/me/bill")
