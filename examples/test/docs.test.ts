@@ -1,7 +1,7 @@
 /**
  * Every ```ts block of README.md and docs/*.md compiles, and runs as copied against the fake API.
  *
- * Compiling: each block is written to `.generated/docs/` as its own module and type-checked, strict,
+ * Compiling: each block is written to `.generated/docs/run-<pid>/` as its own module and type-checked, strict,
  * against the workspace's packages. A block without any `import` is a fragment: it is checked as the
  * body of an `Effect.gen`, with the packages' namespaces and the usual `effect` modules in scope (as
  * rustdoc wraps snippets in a `main`). A block whose info string says `no-check` is left out.
@@ -20,13 +20,14 @@ import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { execFile } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
 import * as DemoAccount from "../internal/demo-account.ts"
 
 const root = join(import.meta.dirname, "..", "..")
-const out = join(root, ".generated", "docs")
+// a folder per run: runs started at once (several workers, several people) do not remove each other's files
+const out = join(root, ".generated", "docs", `run-${process.pid}`)
 
 /** The ```ts blocks of a Markdown file, with the line each starts on. */
 export const blocks = (markdown: string): Array<{ readonly line: number; readonly code: string }> => {
@@ -81,6 +82,8 @@ interface Setup {
   readonly cannotRun?: string
   /** What its output must contain. */
   readonly prints?: string
+  /** Requests the fake must have received from it (`METHOD /path`). */
+  readonly sends?: ReadonlyArray<string>
 }
 
 const setups: ReadonlyArray<Setup> = [
@@ -91,9 +94,25 @@ const setups: ReadonlyArray<Setup> = [
     marker: "@ts-expect-error billId is required",
     cannotRun: "compile errors on purpose, about a declared `api` (packages/core/test/types/Readme.types.ts)"
   },
-  { document: "docs/auth.md", marker: "ConsumerKey.request // POST", credentials: "application", prints: "Welcome Ada" },
+  {
+    document: "docs/auth.md",
+    marker: "ConsumerKey.request // POST",
+    credentials: "application",
+    prints: "Welcome Ada",
+    sends: ["POST /auth/credential", "GET /auth/currentCredential"]
+  },
   { document: "docs/auth.md", marker: "AccessRecorder.layer()", prints: "GET    /me/bill/*" },
-  { document: "docs/auth.md", marker: "c.get(\"/me\"))\n// Effect.provide", credentials: "oauth2" },
+  {
+    document: "docs/auth.md",
+    marker: "c.get(\"/me\"))\n// Effect.provide",
+    credentials: "oauth2",
+    sends: ["POST /auth/oauth2/token", "GET /me"]
+  },
+  {
+    document: "docs/auth.md",
+    marker: "revokeCredential(rows[0]",
+    sends: ["GET /me/api/credential", "DELETE /me/api/credential/{credentialId}"]
+  },
   { document: "docs/errors.md", marker: "findRedirection", prints: "no such redirection" },
   { document: "docs/migration.md", marker: "ConsumerKey.request", credentials: "application", prints: "Welcome Ada" },
   { document: "docs/migration.md", marker: "concurrency: 4 })", prints: "FR50300127 1234.80 €" },
@@ -149,6 +168,11 @@ const samples = (): ReadonlyArray<Sample> =>
 const writeModules = (all: ReadonlyArray<Sample>) => {
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
+  // runs that ended long ago (the last one's files are kept to read after a failure)
+  for (const entry of readdirSync(join(out, ".."))) {
+    const path = join(out, "..", entry)
+    if (path !== out && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true })
+  }
   for (const sample of all) {
     writeFileSync(join(out, sample.file), `// ${sample.document}:${sample.line}\n${runnableOf(sample.code)}`)
   }
@@ -237,7 +261,7 @@ const runSample = (sample: Sample) =>
   Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
     const cwd = mkdtempSync(join(tmpdir(), "docs-sample-"))
-    return yield* Effect.promise(() =>
+    const result = yield* Effect.promise(() =>
       exec([join(out, "run.ts"), join(out, sample.file), runsItself(sample.code) ? "runs-itself" : "exports"], {
         cwd,
         env: {
@@ -248,6 +272,8 @@ const runSample = (sample: Sample) =>
         }
       })
     )
+    const sent = (yield* fake.calls).map((call) => `${call.method} ${call.template ?? call.path}`)
+    return { ...result, sent }
   }).pipe(Effect.provide(fakeLayer))
 
 const isTest = (sample: Sample) => /from "@effect\/vitest"/.test(sample.code)
@@ -291,7 +317,7 @@ describe("docs", () => {
       config,
       JSON.stringify(
         {
-          extends: "../../tsconfig.base.json",
+          extends: relative(out, join(root, "tsconfig.base.json")),
           compilerOptions: {
             noEmit: true,
             composite: false,
@@ -327,6 +353,7 @@ describe("docs", () => {
         const output = `exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`
         assert.strictEqual(result.code, 0, output)
         if (sample.setup?.prints !== undefined) assert.include(result.stdout, sample.setup.prints, output)
+        for (const request of sample.setup?.sends ?? []) assert.include(result.sent, request, output)
       })
     }
   })
@@ -340,7 +367,10 @@ describe("docs", () => {
       writeFileSync(join(dir, sample.file.replace(/\.ts$/, ".test.ts")), `// ${sample.document}:${sample.line}\n${sample.code}`)
     }
     const config = join(out, "vitest.config.mjs")
-    writeFileSync(config, `export default { test: { include: [".generated/docs/vitest/*.test.ts"], testTimeout: 60000 } }\n`)
+    writeFileSync(
+      config,
+      `export default { test: { include: [${JSON.stringify(relative(root, join(dir, "*.test.ts")))}], testTimeout: 60000 } }\n`
+    )
     // a sample reaches the repository's files (examples/welcome.ts) from its working directory, as in its README
     const result = await exec(
       [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--root", root, "--config", config],

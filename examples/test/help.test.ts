@@ -6,6 +6,7 @@
 import { Endpoint } from "@effect-ovh/core"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { execFile } from "node:child_process"
 import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { run } from "./harness.ts"
@@ -25,6 +26,33 @@ const defaults: Record<string, ReadonlyArray<string>> = {
   ],
   "mail-redirection": ["Keep a copy in the original mailbox (default: false)"]
 }
+
+/** `node scripts/example.ts args...`, as `pnpm example` runs it. */
+const example = (args: ReadonlyArray<string>) =>
+  Effect.callback<{ code: number; stdout: string; stderr: string }>((resume) => {
+    execFile(
+      process.execPath,
+      [join(import.meta.dirname, "..", "..", "scripts", "example.ts"), ...args],
+      { env: { PATH: process.env["PATH"] ?? "" } },
+      (error, stdout, stderr) =>
+        resume(Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }))
+    )
+  })
+
+describe("pnpm example", () => {
+  it.effect("names the examples and how to get their help when the name is unknown", () =>
+    Effect.gen(function*() {
+      const unknown = yield* example(["nope"])
+      assert.strictEqual(unknown.code, 2)
+      assert.strictEqual(unknown.stdout, "")
+      assert.include(unknown.stderr, "no example named \"nope\"\n")
+      assert.include(unknown.stderr, `available: ${examples.join(", ")}\n`)
+      assert.include(unknown.stderr, "--help")
+      const help = yield* example(["bills", "--help"])
+      assert.strictEqual(help.code, 0, help.stderr)
+      assert.include(help.stdout, "How many bills to fetch at once (default: 8)")
+    }), { timeout: 30_000 })
+})
 
 describe("--help", () => {
   it("every example with a defaulted flag is listed here", () => {
