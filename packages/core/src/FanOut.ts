@@ -577,8 +577,9 @@ export function getAll<L extends Api.ListPath, Id = string>(
 ): Stream.Stream<Outcome<Id, Api.Item<L>, OvhError.OvhError>, Pagination.PaginationError, OvhClient.OvhClient>
 export function getAll(
   path: string,
-  options?: AnyOptions
+  given?: object
 ): Stream.Stream<unknown, Pagination.PaginationError, OvhClient.OvhClient> {
+  const options = given as AnyOptions | undefined
   const invalid = badConcurrency(settings(options).concurrency)
   if (invalid !== undefined) return invalid
   return Stream.unwrap(Effect.map(Effect.service(OvhClient.OvhClient), (client) => run(client, path, options)))
