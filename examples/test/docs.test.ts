@@ -310,6 +310,16 @@ describe("docs", () => {
     }
   })
 
+  it("the README's compile errors are the ones its type test checks", () => {
+    const readme = all.find((s) => s.document === "README.md" && s.code.includes("@ts-expect-error billId is required"))
+    assert.isDefined(readme)
+    const typeTest = readFileSync(join(root, "packages", "core", "test", "types", "Readme.types.ts"), "utf8")
+    const lines = readme!.code.split("\n")
+    const expected = lines.flatMap((line, i) => line.startsWith("// @ts-expect-error") ? [`${line}\n${lines[i + 1]}`] : [])
+    assert.strictEqual(expected.length, 3)
+    for (const error of expected) assert.include(typeTest, error)
+  })
+
   it("type-checks every TypeScript block of README.md and docs/*.md", { timeout: 120_000 }, async () => {
     assert.isAbove(all.length, 0)
     const config = join(out, "tsconfig.json")
