@@ -66,7 +66,10 @@ export const burst = (options: { readonly datacenter: string; readonly concurren
 
 const command = Command.make("burst", {
   datacenter: Flag.String("datacenter").pipe(
-    Flag.filter((dc) => /^[a-z]+[0-9a-z-]*$/i.test(dc), (dc) => `--datacenter is a code like sbg1, got ${JSON.stringify(dc)}`),
+    Flag.filter(
+      (dc) => /^[a-z]+[0-9a-z-]*$/i.test(dc),
+      (dc) => `--datacenter is a code like sbg1, got ${JSON.stringify(dc)}`
+    ),
     withDefault("The datacenter whose servers get burst (e.g. sbg1, gra1, rbx7, bhs3)", "sbg1")
   ),
   concurrency: Flag.Int("concurrency").pipe(

@@ -41,7 +41,9 @@ export const credentials = (options: {
         ), { concurrency: options.concurrency }),
       Stream.runCollect
     )
-    yield* Console.log(table(["ID", "App Name", "Description", "Token Creation", "Token Expiration", "Token Last Use"], rows))
+    yield* Console.log(
+      table(["ID", "App Name", "Description", "Token Creation", "Token Expiration", "Token Last Use"], rows)
+    )
     yield* Console.log(`${rows.length} ${options.status} credential(s)`)
   })
 

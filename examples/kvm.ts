@@ -47,20 +47,23 @@ export const kvm = (options: Options) =>
 
     const start = yield* Clock.currentTimeMillis
     const deadline = start + Duration.toMillis(options.timeout)
-    const poll = api.get("/dedicated/server/{serviceName}/features/ipmi/access", { serviceName, type: "kvmipJnlp" }).pipe(
-      // the session is there once the access holds a value
-      Effect.map((access) =>
-        typeof access.value === "string" && access.value !== ""
-          ? Option.some({ jnlp: access.value, expiration: access.expiration ?? "the end of its time to live" })
-          : Option.none()
-      ),
-      // until the API's task is done, the access does not exist yet
-      Effect.catchTag("ResourceNotFound", () => Effect.succeedNone)
-    )
+    const poll = api.get("/dedicated/server/{serviceName}/features/ipmi/access", { serviceName, type: "kvmipJnlp" })
+      .pipe(
+        // the session is there once the access holds a value
+        Effect.map((access) =>
+          typeof access.value === "string" && access.value !== ""
+            ? Option.some({ jnlp: access.value, expiration: access.expiration ?? "the end of its time to live" })
+            : Option.none()
+        ),
+        // until the API's task is done, the access does not exist yet
+        Effect.catchTag("ResourceNotFound", () => Effect.succeedNone)
+      )
     let access = yield* poll
     while (Option.isNone(access)) {
       const now = yield* Clock.currentTimeMillis
-      if (now >= deadline) return yield* new KvmNotReady({ server: options.server, waited: Math.round((now - start) / 1000) })
+      if (now >= deadline) {
+        return yield* new KvmNotReady({ server: options.server, waited: Math.round((now - start) / 1000) })
+      }
       yield* Console.log(`not ready yet, checking again (${Math.ceil((deadline - now) / 1000)} s left)`)
       yield* Effect.sleep(options.interval)
       access = yield* poll
@@ -74,10 +77,12 @@ export const kvm = (options: Options) =>
   })
 
 const IPv4 = Schema.String.pipe(
-  Schema.check(Schema.makeFilter((s: string) =>
-    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split(".").every((n) => Number(n) <= 255) ||
-    "expected an IPv4 address such as 203.0.113.7"
-  ))
+  Schema.check(
+    Schema.makeFilter((s: string) =>
+      /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split(".").every((n) => Number(n) <= 255) ||
+      "expected an IPv4 address such as 203.0.113.7"
+    )
+  )
 )
 
 const seconds = (name: string, fallback: number, description: string) =>
@@ -88,7 +93,9 @@ const seconds = (name: string, fallback: number, description: string) =>
   )
 
 const command = Command.make("kvm", {
-  server: Flag.String("server").pipe(Flag.withDescription("The dedicated server (its service name, e.g. ns1234.ip-1-2-3.eu)")),
+  server: Flag.String("server").pipe(
+    Flag.withDescription("The dedicated server (its service name, e.g. ns1234.ip-1-2-3.eu)")
+  ),
   ip: Flag.String("ip").pipe(Flag.withDescription("The IPv4 address allowed to connect"), Flag.withSchema(IPv4)),
   ttl: Flag.Literals("ttl", ["1", "3", "5", "10", "15"] as const).pipe(
     withDefault("How long the session may be opened, in minutes", "15" as const)

@@ -42,7 +42,8 @@ export const mailRedirection = (options: Options) =>
   }).pipe(
     Effect.catchTag("ResourceNotFound", (error) =>
       Console.error(`no mail domain ${options.domain} on this account`).pipe(Effect.andThen(Effect.fail(error)))),
-    Effect.catchTag("ResourceConflict", () => Console.log(`${options.from} is already redirected: nothing to do`))
+    Effect.catchTag("ResourceConflict", () =>
+      Console.log(`${options.from} is already redirected: nothing to do`))
   )
 
 const Email = Schema.String.pipe(

@@ -21,10 +21,13 @@ export const welcome = Effect.gen(function*() {
   yield* Console.log(`Welcome ${me.firstname}`)
 }).pipe(
   // a key without the rule still fails, with a hint on what to ask for
-  Effect.catchTag("NotGranted", (error) =>
-    Console.error(`the consumer key has no access rule for ${error.method} ${error.path}`).pipe(
-      Effect.andThen(Effect.fail(error))
-    ))
+  Effect.catchTag(
+    "NotGranted",
+    (error) =>
+      Console.error(`the consumer key has no access rule for ${error.method} ${error.path}`).pipe(
+        Effect.andThen(Effect.fail(error))
+      )
+  )
 )
 
 const command = Command.make("welcome", {}, () => welcome).pipe(

@@ -5,6 +5,7 @@
 import { Flag } from "effect/cli"
 
 /** Describes the flag, with `(default: <shown>)` at the end, and falls back to `fallback` when it is absent. */
-export const withDefault = <A>(description: string, fallback: A, shown: string = String(fallback)) =>
-<B>(self: Flag.Flag<B>): Flag.Flag<A | B> =>
-  self.pipe(Flag.withDescription(`${description} (default: ${shown})`), Flag.withDefault(fallback))
+export const withDefault =
+  <A>(description: string, fallback: A, shown: string = String(fallback)) =>
+  <B>(self: Flag.Flag<B>): Flag.Flag<A | B> =>
+    self.pipe(Flag.withDescription(`${description} (default: ${shown})`), Flag.withDefault(fallback))

@@ -61,6 +61,8 @@ export const runExample = <A, E>(program: Effect.Effect<A, E>): void => {
  * The layer is built only when the handler runs, after the arguments were parsed.
  */
 export const runCommand = <Name extends string, Input, E, R, ROut, E2>(
+  // effect/cli's own type for a command without context input
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   command: Command.Command<Name, Input, {}, E, R>,
   layer: Layer.Layer<ROut, E2>
 ): void =>

@@ -11,13 +11,18 @@ import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { run } from "./harness.ts"
 
-const examples = readdirSync(join(import.meta.dirname, "..")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3))
+const examples = readdirSync(join(import.meta.dirname, "..")).filter((f) => f.endsWith(".ts")).map((f) =>
+  f.slice(0, -3)
+)
 
 /** Defaults the flags fall back to, as `--help` must show them. */
 const defaults: Record<string, ReadonlyArray<string>> = {
   bills: ["--concurrency integer    How many bills to fetch at once (default: 8)"],
   burst: ["(e.g. sbg1, gra1, rbx7, bhs3) (default: sbg1)", "How many servers to look up at once (default: 8)"],
-  credentials: ["Which credentials to list (default: validated)", "How many credentials to look up at once (default: 8)"],
+  credentials: [
+    "Which credentials to list (default: validated)",
+    "How many credentials to look up at once (default: 8)"
+  ],
   kvm: [
     "How long the session may be opened, in minutes (default: 15)",
     "Where to save the Java Web Start file (default: kvm.jnlp)",
@@ -68,7 +73,16 @@ describe("--help", () => {
         for (const line of defaults[name] ?? []) assert.include(help.stdout, line)
         const configuration = help.stdout.slice(help.stdout.indexOf("\nCONFIGURATION\n"))
         assert.notStrictEqual(help.stdout.indexOf("\nCONFIGURATION\n"), -1, help.stdout)
-        for (const place of ["OVH_ENDPOINT", "OVH_APPLICATION_KEY", "OVH_CONSUMER_KEY", "./ovh.conf", "~/.ovh.conf", "/etc/ovh.conf"]) {
+        for (
+          const place of [
+            "OVH_ENDPOINT",
+            "OVH_APPLICATION_KEY",
+            "OVH_CONSUMER_KEY",
+            "./ovh.conf",
+            "~/.ovh.conf",
+            "/etc/ovh.conf"
+          ]
+        ) {
           assert.include(configuration, place)
         }
         for (const endpoint of Endpoint.names) assert.include(configuration, endpoint)

@@ -8,12 +8,22 @@ declare const api: Api.Service
 
 // @ts-expect-error billId is required
 api.get("/me/bill/{billId}", {})
-// @ts-expect-error localCopy is a boolean
-api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: "no" })
+api.post("/email/domain/{domain}/redirection", {
+  domain: "example.com",
+  from: "a@example.com",
+  to: "b@example.net",
+  // @ts-expect-error localCopy is a boolean
+  localCopy: "no"
+})
 // @ts-expect-error there is no /me/bills
 api.get("/me/bills")
 
 // The same calls written correctly compile.
 api.get("/me/bill/{billId}", { billId: "FR12345678" })
-api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: false })
+api.post("/email/domain/{domain}/redirection", {
+  domain: "example.com",
+  from: "a@example.com",
+  to: "b@example.net",
+  localCopy: false
+})
 api.get("/me/bill")
