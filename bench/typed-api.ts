@@ -10,12 +10,12 @@
  *
  * Writes the "Typed API" section of BENCHMARKS.md.
  */
+import * as esbuild from "esbuild"
 import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
-import * as esbuild from "esbuild"
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const argv = process.argv.slice(2)
@@ -122,7 +122,10 @@ const inflate = (generated: string, times: number): void => {
   for (let k = 1; k < times; k++) {
     for (const file of modules) {
       const name = `copy${k}-${file}`
-      fs.writeFileSync(path.join(opsDir, name), fs.readFileSync(path.join(opsDir, file), "utf8").replace(/"\//g, `"/copy${k}/`))
+      fs.writeFileSync(
+        path.join(opsDir, name),
+        fs.readFileSync(path.join(opsDir, file), "utf8").replace(/"\//g, `"/copy${k}/`)
+      )
       const alias = `C_${name.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]/g, "_")}`
       imports += `import type * as ${alias} from "./ops/${name}"\n`
       aliases.push(alias)
@@ -163,8 +166,14 @@ const prepare = (name: string, times: number): string => {
     JSON.stringify({
       extends: base,
       compilerOptions: {
-        rootDir: "src", outDir: "dist", composite: false, declaration: true, declarationMap: false,
-        sourceMap: false, emitDeclarationOnly: true, noUnusedLocals: false
+        rootDir: "src",
+        outDir: "dist",
+        composite: false,
+        declaration: true,
+        declarationMap: false,
+        sourceMap: false,
+        emitDeclarationOnly: true,
+        noUnusedLocals: false
       },
       include: ["src"]
     })
@@ -191,9 +200,13 @@ const prepare = (name: string, times: number): string => {
 const phases: Record<string, Array<Record<string, number>>> = {}
 const checkTime = (dir: string, entry: string, key: string): number => {
   const started = process.hrtime.bigint()
-  const result = childProcess.spawnSync(tsc, ["-p", path.join(dir, `tsconfig.${entry}.json`), "--extendedDiagnostics"], {
-    encoding: "utf8"
-  })
+  const result = childProcess.spawnSync(
+    tsc,
+    ["-p", path.join(dir, `tsconfig.${entry}.json`), "--extendedDiagnostics"],
+    {
+      encoding: "utf8"
+    }
+  )
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   if (result.status !== 0) throw new Error(`tsc failed on ${dir}/${entry}.ts:\n${result.stdout}${result.stderr}`)
   const phase: Record<string, number> = {}
@@ -226,7 +239,11 @@ for (let round = 0; round < ROUNDS; round++) {
   times["x4 typed"]!.push(checkTime(variants.x4, "typed", "x4 typed"))
   times["x1 perRoot"]!.push(checkTime(variants.x1, "perRoot", "x1 perRoot"))
   times["x4 perRoot"]!.push(checkTime(variants.x4, "perRoot", "x4 perRoot"))
-  log(`round ${round + 1}/${ROUNDS}: ${Object.entries(times).map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(0)} ms`).join(", ")}`)
+  log(
+    `round ${round + 1}/${ROUNDS}: ${
+      Object.entries(times).map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(0)} ms`).join(", ")
+    }`
+  )
 }
 
 // ---- bundle size -------------------------------------------------------------------------------------------
@@ -270,8 +287,15 @@ for (const [name, source] of Object.entries(apps)) {
   const entry = path.join(work, `app-${name}.ts`)
   fs.writeFileSync(entry, source)
   const result = await esbuild.build({
-    entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "neutral", write: false,
-    mainFields: ["module", "main"], conditions: ["import"], logLevel: "error"
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    mainFields: ["module", "main"],
+    conditions: ["import"],
+    logLevel: "error"
   })
   const bytes = result.outputFiles[0]!.contents
   sizes[name] = { min: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length }
@@ -283,7 +307,9 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
 const section = `## Typed API
 
-\`node bench/typed-api.ts\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, TypeScript 7 \`tsc\`, median of ${ROUNDS}
+\`node bench/typed-api.ts\` (${
+  new Date().toISOString().slice(0, 10)
+}, Node ${process.version}, TypeScript 7 \`tsc\`, median of ${ROUNDS}
 rounds, ${os.cpus().length} CPUs, load average ${loadAtStart} at the start).
 
 Type-checking one file of 100 typed GETs over ${roots.size} API roots (v1 and v2), against the package's declarations
@@ -296,7 +322,13 @@ ${
     ["100 untyped \`client.get\` calls", "x1 untyped", variants.x1],
     ["100 typed calls, \`Api\` (every operation)", "x1 typed", variants.x1],
     ["the same, \`Api\`", "x4 typed", variants.x4],
-    [`the same 100 typed calls, \`TypedApi\` over the ${new Set(picked.map((p) => moduleOf(p.path))).size} API modules called`, "x1 perRoot", variants.x1],
+    [
+      `the same 100 typed calls, \`TypedApi\` over the ${
+        new Set(picked.map((p) => moduleOf(p.path))).size
+      } API modules called`,
+      "x1 perRoot",
+      variants.x1
+    ],
     ["the same, \`TypedApi\` over the modules called", "x4 perRoot", variants.x4]
   ].map(([label, key, dir]) =>
     `| ${label} | ${opsCount(dir!)}${key!.startsWith("x4") ? " (x4)" : ""} | ${fmt(median(times[key!]!))} | ${
@@ -314,7 +346,9 @@ esbuild, minified, ESM:
 
 | app | minified | gzip |
 | --- | ---: | ---: |
-| untyped calls (paths built by hand with \`encodeURIComponent\`) | ${kb(sizes["untyped"]!.min)} | ${kb(sizes["untyped"]!.gzip)} |
+| untyped calls (paths built by hand with \`encodeURIComponent\`) | ${kb(sizes["untyped"]!.min)} | ${
+  kb(sizes["untyped"]!.gzip)
+} |
 | typed calls, no decoding (\`Api.make\`) | ${kb(sizes["typed"]!.min)} | ${kb(sizes["typed"]!.gzip)} |
 | typed calls with decoding (\`ApiDecoded.make\`) | ${kb(sizes["decoded"]!.min)} | ${kb(sizes["decoded"]!.gzip)} |
 

@@ -28,8 +28,13 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
         ].join("\n")
       )
       // the servers come whole from one list request in list mode, not one GET each
-      const reads = (yield* fake.calls).filter((c) => c.template === "/dedicated/server" || c.template === "/dedicated/server/{serviceName}")
-      assert.deepStrictEqual(reads.map((c) => [c.path, c.headers["x-pagination-mode"]]), [["/dedicated/server", "CachedObjectList-Pages"]])
+      const reads = (yield* fake.calls).filter((c) =>
+        c.template === "/dedicated/server" || c.template === "/dedicated/server/{serviceName}"
+      )
+      assert.deepStrictEqual(reads.map((c) => [c.path, c.headers["x-pagination-mode"]]), [[
+        "/dedicated/server",
+        "CachedObjectList-Pages"
+      ]])
       const puts = (yield* fake.calls).filter((c) => c.method === "PUT")
       assert.deepStrictEqual(puts.map((c) => [c.path, c.body]), [
         ["/dedicated/server/ns3001234.ip-51-68-1.eu/burst", { status: "active" }],
@@ -45,7 +50,10 @@ layer(demoLayer(), { excludeTestServices: true })("burst and kvm examples", (it)
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.route({ method: "PUT", path: "/dedicated/server/{serviceName}/burst" }, () =>
-        Effect.succeed({ status: 400, body: { errorCode: "BAD_PARAMETERS", message: "burst is locked on this offer" } }))
+        Effect.succeed({
+          status: 400,
+          body: { errorCode: "BAD_PARAMETERS", message: "burst is locked on this offer" }
+        }))
       const result = yield* runWith(fake, "burst", "--datacenter", "gra1")
       assert.strictEqual(result.code, 1)
       assert.include(result.stdout, "ns3005678.ip-51-68-2.eu: failed: burst is locked on this offer")

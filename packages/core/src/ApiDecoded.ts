@@ -41,13 +41,14 @@ export const decode = (
 
 /** The decoding view of a client. */
 export const make = (client: OvhClient.Service): Service => {
-  const call = (method: Api.Method) =>
-  (template: string, params?: Readonly<Record<string, unknown>>, options?: OvhClient.CallOptions) => {
-    const request = Api.request(method, template, params, options)
-    return request instanceof OvhError.BadParameters
-      ? Effect.fail(request)
-      : Effect.flatMap(client.send(request), (reply) => decode(method, template, reply, request.path))
-  }
+  const call =
+    (method: Api.Method) =>
+    (template: string, params?: Readonly<Record<string, unknown>>, options?: OvhClient.CallOptions) => {
+      const request = Api.request(method, template, params, options)
+      return request instanceof OvhError.BadParameters
+        ? Effect.fail(request)
+        : Effect.flatMap(client.send(request), (reply) => decode(method, template, reply, request.path))
+    }
   // the typed signatures are a view of these four functions
   return { get: call("GET"), post: call("POST"), put: call("PUT"), delete: call("DELETE") } as never
 }

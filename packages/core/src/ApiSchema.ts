@@ -7,11 +7,11 @@
  */
 import type * as Schema from "effect/Schema"
 import type * as Api from "./Api.ts"
-import * as V1Schemas from "./generated/v1/schemas.ts"
-import * as V2Schemas from "./generated/v2/schemas.ts"
-import type * as V1 from "./generated/v1/models.ts"
-import type * as V2 from "./generated/v2/models.ts"
 import { responses, type ResponseTree } from "./generated/responses.ts"
+import type * as V1 from "./generated/v1/models.ts"
+import * as V1Schemas from "./generated/v1/schemas.ts"
+import type * as V2 from "./generated/v2/models.ts"
+import * as V2Schemas from "./generated/v2/schemas.ts"
 import * as Registry from "./internal/apiSchema.ts"
 
 const registries = {

@@ -172,7 +172,10 @@ export const pages = <P extends Api.Path<"GET">, A = Api.Element<P>>(
   ...[options]: Args<P, PathOptions<P, A>>
 ): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> => pagesOf<A>(path, options as Options<A> | undefined)
 
-const pagesOf = <A>(path: string, options: Options<A> | undefined): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> =>
+const pagesOf = <A>(
+  path: string,
+  options: Options<A> | undefined
+): Stream.Stream<Page<A>, PaginationError, OvhClient.OvhClient> =>
   Stream.unwrap(Effect.gen(function*() {
     const size = options?.pageSize ?? defaultPageSize
     if (!Number.isInteger(size) || size < 1) return yield* invalidSize(path, size)
@@ -197,7 +200,10 @@ export const stream = <P extends Api.Path<"GET">, A = Api.Element<P>>(
 ): Stream.Stream<A, PaginationError, OvhClient.OvhClient> => streamOf<A>(path, options as Options<A> | undefined)
 
 /** The items of a list at any path, the template filled from `options.params`: `stream` without the types. */
-export const streamOf = <A>(path: string, options: Options<A> | undefined): Stream.Stream<A, PaginationError, OvhClient.OvhClient> =>
+export const streamOf = <A>(
+  path: string,
+  options: Options<A> | undefined
+): Stream.Stream<A, PaginationError, OvhClient.OvhClient> =>
   pagesOf<A>(path, options).pipe(Stream.map((page) => page.items), Stream.flattenIterable)
 
 /**

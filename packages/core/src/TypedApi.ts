@@ -51,7 +51,7 @@ export type Params<O extends Operations, M extends Method, P extends Path<O, M>>
 export type Response<O extends Operations, M extends Method, P extends Path<O, M>> = EntryOf<O, M, P>["r"]
 
 /** The arguments after the path: the parameters (optional when none is required), then call options. */
-export type Args<E extends Entry> = {} extends E["p"] ? [params?: E["p"], options?: OvhClient.CallOptions]
+export type Args<E extends Entry> = Partial<E["p"]> extends E["p"] ? [params?: E["p"], options?: OvhClient.CallOptions]
   : [params: E["p"], options?: OvhClient.CallOptions]
 
 /**
@@ -67,7 +67,10 @@ export interface CallIn<T> {
     path: P,
     ...args: keyof T & string extends P ? [params?: unknown, options?: OvhClient.CallOptions]
       : Args<T[P] extends infer E extends Entry ? E : never>
-  ): Effect.Effect<keyof T & string extends P ? unknown : T[P] extends infer E extends Entry ? E["r"] : never, OvhError.OvhError>
+  ): Effect.Effect<
+    keyof T & string extends P ? unknown : T[P] extends infer E extends Entry ? E["r"] : never,
+    OvhError.OvhError
+  >
 }
 
 /**

@@ -103,7 +103,9 @@ const valueOf = (models: ReadonlyMap<string, RawModel>, p: RawParameter): unknow
 
 const modelsOf = (files: ReadonlyArray<RawFile>) => {
   const models = new Map<string, RawModel>()
-  for (const file of files) for (const [id, m] of Object.entries(file.models ?? {})) if (!models.has(id)) models.set(id, m)
+  for (const file of files) {
+    for (const [id, m] of Object.entries(file.models ?? {})) if (!models.has(id)) models.set(id, m)
+  }
   return models
 }
 const v2Models = modelsOf(v2Files)
@@ -225,7 +227,9 @@ describe("ApiDecoded", () => {
     )
     assert.strictEqual(roots.size, withGets.length)
     assert.isAtLeast(roots.size, 65)
-    const v2Gets = v2Files.flatMap((f) => (f.apis ?? []).flatMap((a) => a.operations.filter((o) => o.httpMethod === "GET")))
+    const v2Gets = v2Files.flatMap((f) =>
+      (f.apis ?? []).flatMap((a) => a.operations.filter((o) => o.httpMethod === "GET"))
+    )
     assert.isAtLeast(v1Sample.length, 200)
     assert.isAtLeast(v1Sample.length + v2Gets.length, 300)
   })
@@ -339,7 +343,9 @@ const built = (made: OvhClient.Request | OvhError.BadParameters): OvhClient.Requ
 
 describe("Api", () => {
   it("substitutes path parameters percent-encoded, the rest to the query or the body", () => {
-    const get = built(Api.request("GET", "/domain/zone/{zoneName}/record", { zoneName: "a b/c", fieldType: "A", subDomain: "www" }))
+    const get = built(
+      Api.request("GET", "/domain/zone/{zoneName}/record", { zoneName: "a b/c", fieldType: "A", subDomain: "www" })
+    )
     assert.deepStrictEqual({ path: get.path, query: get.query, body: get.body }, {
       path: "/domain/zone/a%20b%2Fc/record",
       query: { fieldType: "A", subDomain: "www" },
@@ -361,7 +367,9 @@ describe("Api", () => {
       $query: { pattern: "/img" }
     }))
     assert.deepStrictEqual([purge.query, purge.body], [{ pattern: "/img" }, undefined])
-    const tags = built(Api.request("GET", "/v2/okms/resource", { iamTags: { env: [{ operator: "EQ", value: "prod" }] } }))
+    const tags = built(
+      Api.request("GET", "/v2/okms/resource", { iamTags: { env: [{ operator: "EQ", value: "prod" }] } })
+    )
     assert.strictEqual(
       OvhClient.encodeQuery(tags.query!),
       "iamTags=" + encodeURIComponent("{\"env\":[{\"operator\":\"EQ\",\"value\":\"prod\"}]}")
@@ -413,7 +421,9 @@ describe("Api: a body field named like a path parameter", () => {
         $body: { name: "new-name" }
       }).pipe(Effect.exit)
       const calls = yield* fake.calls
-      const post = calls.find((c) => c.template === "/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent")
+      const post = calls.find((c) =>
+        c.template === "/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent"
+      )
       const put = calls.find((c) => c.template === "/vrack/{serviceName}/dedicatedConnect/{name}")
       assert.strictEqual(post?.path, "/telephony/ba-1/easyHunting/0033123456789/hunting/queue/7/agent")
       assert.deepStrictEqual(post?.body, { queueId: 7, position: 2 })
@@ -422,12 +432,15 @@ describe("Api: a body field named like a path parameter", () => {
       assert.deepStrictEqual([post?.status, put?.status], [200, 200])
       // the same call with the body field beside the path parameter: the fake, like the API, misses the body's queueId
       const client = yield* OvhClient.OvhClient
-      const flat = yield* client.post("/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent", {
-        billingAccount: "ba-1",
-        serviceName: "0033123456789",
-        queueId: 7,
-        position: 2
-      }).pipe(Effect.flip)
+      const flat = yield* client.post(
+        "/telephony/{billingAccount}/easyHunting/{serviceName}/hunting/queue/{queueId}/agent",
+        {
+          billingAccount: "ba-1",
+          serviceName: "0033123456789",
+          queueId: 7,
+          position: 2
+        }
+      ).pipe(Effect.flip)
       assert.strictEqual(flat._tag, "BadParameters")
       assert.include(flat.message, "[queueId] Property is mandatory")
     }).pipe(Effect.provide(TestLayer)))

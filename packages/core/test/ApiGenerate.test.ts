@@ -77,7 +77,10 @@ describe("generate-api", () => {
     // pagination headers are not parameters
     assert.notInclude(operations, "X-Pagination")
     // deprecation, with its deletion date and replacement
-    assert.match(operations, /@deprecated deprecated since \d{4}-\d\d-\d\d; deleted on \d{4}-\d\d-\d\d; use `\/[^`]+` instead/)
+    assert.match(
+      operations,
+      /@deprecated deprecated since \d{4}-\d\d-\d\d; deleted on \d{4}-\d\d-\d\d; use `\/[^`]+` instead/
+    )
     assert.strictEqual(ApiSchema.operations.length, 6624)
   })
 
@@ -122,7 +125,11 @@ const languageServer = () => {
   const exe = childProcess.execFileSync(process.execPath, [
     "--input-type=module",
     "-e",
-    `import getExePath from ${JSON.stringify(pathToFileURL(path.join(path.dirname(require.resolve("typescript/package.json")), "lib", "getExePath.js")).href)}; process.stdout.write(getExePath())`
+    `import getExePath from ${
+      JSON.stringify(
+        pathToFileURL(path.join(path.dirname(require.resolve("typescript/package.json")), "lib", "getExePath.js")).href
+      )
+    }; process.stdout.write(getExePath())`
   ], { encoding: "utf8" })
   const server = childProcess.spawn(exe, ["--lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "ignore"] })
   let buffer = Buffer.alloc(0)
@@ -148,7 +155,8 @@ const languageServer = () => {
   const request = (method: string, params: unknown) =>
     new Promise<unknown>((resolve, reject) => {
       const id = ++nextId
-      pending.set(id, (message) => message.error ? reject(new Error(JSON.stringify(message.error))) : resolve(message.result))
+      pending.set(id, (message) =>
+        message.error ? reject(new Error(JSON.stringify(message.error))) : resolve(message.result))
       write({ id, method, params })
     })
   return {
@@ -186,22 +194,31 @@ describe("the typed API in an editor", () => {
       lsp.notify("initialized", {})
       lsp.notify("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text } })
       // `get` of line `line`
-      const at = (line: number) => ({ textDocument: { uri }, position: { line, character: text.split("\n")[line]!.indexOf("api.") + 5 } })
+      const at = (line: number) => ({
+        textDocument: { uri },
+        position: { line, character: text.split("\n")[line]!.indexOf("api.") + 5 }
+      })
       const diagnostics = (await lsp.request("textDocument/diagnostic", { textDocument: { uri } })) as {
-        readonly items: ReadonlyArray<{ range: { start: { line: number } }; severity: number; code: number; tags?: Array<number> }>
+        readonly items: ReadonlyArray<
+          { range: { start: { line: number } }; severity: number; code: number; tags?: Array<number> }
+        >
       }
       // no error; one hint: the deprecated call, tagged Deprecated (2), which editors strike through
       assert.deepStrictEqual(
         diagnostics.items.map((d) => ({ line: d.range.start.line, severity: d.severity, code: d.code, tags: d.tags })),
         [{ line: 3, severity: 4, code: 6387, tags: [2] }]
       )
-      const hover = async (line: number) => ((await lsp.request("textDocument/hover", at(line))) as { contents: { value: string } }).contents.value
+      const hover = async (line: number) =>
+        ((await lsp.request("textDocument/hover", at(line))) as { contents: { value: string } }).contents.value
       const billHover = await hover(2)
       assert.include(billHover, `(path: "/me/bill/{billId}"`)
       assert.include(billHover, "Get this object properties")
       const oldHover = await hover(3)
       assert.include(oldHover, "Get price of dedicated Cloud hourly filer ressources")
-      assert.match(oldHover, /@deprecated\*? — deprecated since 2024-11-01; deleted on 2025-02-01; use `\/order\/catalog\/public\/privateCloud` instead/)
+      assert.match(
+        oldHover,
+        /@deprecated\*? — deprecated since 2024-11-01; deleted on 2025-02-01; use `\/order\/catalog\/public\/privateCloud` instead/
+      )
       assert.include(await hover(4), "Create a new skill for an agent (it adds the agent in a queue)")
     } finally {
       lsp.close()

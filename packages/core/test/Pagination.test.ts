@@ -16,7 +16,10 @@ const TestLayer = FakeOvhApi.FakeOvhApi.layerClient({ serverTime: 1_700_000_000 
 const seedList = (size: number) =>
   Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
-    const items = Array.from({ length: size }, (_, i) => ({ id: `vrs-${String(i).padStart(4, "0")}`, resourceStatus: "READY" }))
+    const items = Array.from(
+      { length: size },
+      (_, i) => ({ id: `vrs-${String(i).padStart(4, "0")}`, resourceStatus: "READY" })
+    )
     yield* fake.seed(LIST, items)
     yield* fake.clearCalls
     return items.map((item) => item.id)

@@ -3,8 +3,8 @@
  * `@ts-expect-error` line, an expected compile error.
  */
 import type { Api, TypedApi } from "@effect-ovh/core"
-import type * as Iam from "@effect-ovh/core/api/v2-iam"
 import type * as Me from "@effect-ovh/core/api/me"
+import type * as Iam from "@effect-ovh/core/api/v2-iam"
 import { Effect } from "effect"
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -35,9 +35,19 @@ declare const uv: Api.V1.complexType.UnitAndValue<number>
 expect<Equal<typeof uv.value, number>>(true)
 
 // A POST with named body fields: path and body parameters in one object.
-api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: false })
-// @ts-expect-error the body field `localCopy` is a boolean
-api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", to: "b@example.net", localCopy: "no" })
+api.post("/email/domain/{domain}/redirection", {
+  domain: "example.com",
+  from: "a@example.com",
+  to: "b@example.net",
+  localCopy: false
+})
+api.post("/email/domain/{domain}/redirection", {
+  domain: "example.com",
+  from: "a@example.com",
+  to: "b@example.net",
+  // @ts-expect-error the body field `localCopy` is a boolean
+  localCopy: "no"
+})
 // @ts-expect-error `to` is required
 api.post("/email/domain/{domain}/redirection", { domain: "example.com", from: "a@example.com", localCopy: false })
 
@@ -140,6 +150,11 @@ expect<Equal<Api.Params<"POST", typeof queue>["queueId"], string>>(true)
 expect<Equal<NonNullable<Api.Params<"POST", typeof queue>["$body"]>["queueId"], number>>(true)
 // A whole-model body that renames the resource of its path.
 api.put("/vrack/{serviceName}/dedicatedConnect/{name}", { serviceName: "pn-1", name: "old", $body: { name: "new" } })
-expect<Equal<Required<NonNullable<Api.Params<"PUT", "/vrack/{serviceName}/dedicatedConnect/{name}">["$body"]>>["name"], string>>(true)
+expect<
+  Equal<
+    Required<NonNullable<Api.Params<"PUT", "/vrack/{serviceName}/dedicatedConnect/{name}">["$body"]>>["name"],
+    string
+  >
+>(true)
 // Read-only properties named like a path parameter are not body fields: the body stays flat.
 api.put("/me/api/credential/{credentialId}", { credentialId: 1, allowedIPs: ["192.0.2.0/24"] })

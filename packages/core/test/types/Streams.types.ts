@@ -41,7 +41,12 @@ expect<Equal<Api.ItemPath<"/me/bill">, "/me/bill/{billId}">>(true)
 const redirected = FanOut.getAll("/email/domain/{domain}/redirection", { params: { domain: "example.com" } })
 expect<Equal<Items<typeof redirected>, Api.Response<"GET", "/email/domain/{domain}/redirection/{id}">>>(true)
 const collected = FanOut.getAll("/dedicated/server", { errors: "collect" })
-expect<Equal<Items<typeof collected>, FanOut.Outcome<string, Api.Response<"GET", "/dedicated/server/{serviceName}">, OvhError.OvhError>>>(true)
+expect<
+  Equal<
+    Items<typeof collected>,
+    FanOut.Outcome<string, Api.Response<"GET", "/dedicated/server/{serviceName}">, OvhError.OvhError>
+  >
+>(true)
 // @ts-expect-error `params` is required
 FanOut.getAll("/email/domain/{domain}/redirection")
 // @ts-expect-error `/me` is not a list with an item route
