@@ -53,3 +53,15 @@ FanOut.getAll("/email/domain/{domain}/redirection")
 FanOut.getAll("/me")
 // @ts-expect-error no such path
 FanOut.getAll("/me/bills")
+// Strategies, filters and sorts are checked.
+const filtered = FanOut.getAll("/me/bill", {
+  strategy: "batch",
+  batchSize: 20,
+  filter: [{ field: "priceWithTax.value", op: "ge", value: [10, "20"] }],
+  sort: { field: "date", order: "DESC" }
+})
+expect<Equal<Items<typeof filtered>, Api.V1.billing.Bill>>(true)
+// @ts-expect-error no such strategy
+FanOut.getAll("/me/bill", { strategy: "all" })
+// @ts-expect-error no such operator
+FanOut.getAll("/me/bill", { filter: [{ field: "date", op: "between", value: "2026" }] })
