@@ -4,6 +4,7 @@
  * a `NetworkError` (transient), a request refused before it was sent is a `BadParameters` (not
  * transient, never retried). The request, and so its credentials, stays out of every error.
  */
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Headers from "effect/http/Headers"
@@ -92,11 +93,19 @@ export const make = (http: HttpClient.HttpClient, options?: Options): Send => {
         redactedFrom = names
         redactedTo = [...names, ...secretHeaders]
       }
-      const sent = Effect.provideService(
+      const redactedNames = redactedTo
+      // one context update for both references
+      return Effect.updateContext<
+        HttpClientResponse.HttpClientResponse,
+        OvhError.NetworkError | OvhError.BadParameters,
+        never,
+        never
+      >(
         Effect.mapError(http.execute(request), (error) => failure(target, error)),
-        Headers.CurrentRedactedNames,
-        redactedTo
+        (context: Context.Context<never>): Context.Context<never> => {
+          const redacted = Context.add(context, Headers.CurrentRedactedNames, redactedNames)
+          return propagate ? redacted : Context.add(redacted, HttpClient.TracerPropagationEnabled, false)
+        }
       )
-      return propagate ? sent : Effect.provideService(sent, HttpClient.TracerPropagationEnabled, false)
     })
 }
