@@ -51,7 +51,9 @@ export type Params<O extends Operations, M extends Method, P extends Path<O, M>>
 export type Response<O extends Operations, M extends Method, P extends Path<O, M>> = EntryOf<O, M, P>["r"]
 
 /** The arguments after the path: the parameters (optional when none is required), then call options. */
-export type Args<E extends Entry> = Partial<E["p"]> extends E["p"] ? [params?: E["p"], options?: OvhClient.CallOptions]
+// an empty object is assignable to the parameters exactly when none of them is required
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type Args<E extends Entry> = {} extends E["p"] ? [params?: E["p"], options?: OvhClient.CallOptions]
   : [params: E["p"], options?: OvhClient.CallOptions]
 
 /**

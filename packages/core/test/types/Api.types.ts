@@ -158,3 +158,11 @@ expect<
 >(true)
 // Read-only properties named like a path parameter are not body fields: the body stays flat.
 api.put("/me/api/credential/{credentialId}", { credentialId: 1, allowedIPs: ["192.0.2.0/24"] })
+
+// The arguments after a path: the parameters are optional when none is required.
+expect<Equal<TypedApi.Args<Me.Get["/me"]>["length"], 0 | 1 | 2>>(true)
+expect<Equal<TypedApi.Args<Me.Get["/me/bill"]>["length"], 0 | 1 | 2>>(true)
+expect<Equal<TypedApi.Args<Me.Get["/me/bill/{billId}"]>["length"], 1 | 2>>(true)
+// over several modules too (their operations in one table)
+expect<Equal<TypedApi.Args<TypedApi.Combine<Me.Operations & Iam.Operations>["GET"]["/me"]>["length"], 0 | 1 | 2>>(true)
+meAndIam.get("/me")
