@@ -194,7 +194,10 @@ describe("FanOut", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
       // what a caller without the types could write: the compiler refuses it
-      const untyped = FanOut.getAll as unknown as (path: string, options?: object) => Stream.Stream<unknown, OvhError.OvhError>
+      const untyped = FanOut.getAll as unknown as (
+        path: string,
+        options?: object
+      ) => Stream.Stream<unknown, OvhError.OvhError>
       const error = yield* Effect.flip(Stream.runCollect(untyped("/email/domain/{domain}/redirection")))
       assert.strictEqual(error._tag, "BadParameters")
       assert.include(error.message, "domain")
@@ -453,7 +456,10 @@ describe("FanOut", () => {
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
         yield* fake.clearCalls
-        const untyped = FanOut.getAll as unknown as (path: string, options?: object) => Stream.Stream<unknown, OvhError.OvhError>
+        const untyped = FanOut.getAll as unknown as (
+          path: string,
+          options?: object
+        ) => Stream.Stream<unknown, OvhError.OvhError>
         const messages: Array<string> = []
         for (
           const options of [
