@@ -1,5 +1,5 @@
 /**
- * `node bench/client.ts [--rounds N] [--c1-calls N] [--c64-calls N] [--write]`: the client figures alone,
+ * `node bench/client.ts [--rounds N] [--c1-calls N] [--c64-calls N] [--warmup F] [--write]`: the client figures alone,
  * in a few minutes (the full `bench/run.ts` takes about half an hour). Side by side in one run, against
  * the same two loopback fake servers (HTTP and HTTPS): effect-ovh (`NodeOvh.layer`), the official
  * `@ovhcloud/node-ovh` (HTTPS only: it cannot speak plain HTTP to a custom port) and hand-written undici,
@@ -25,6 +25,9 @@ const option = (name: string, fallback: number) => {
 const ROUNDS = option("--rounds", 5)
 const C1_CALLS = option("--c1-calls", 1500)
 const C64_CALLS = option("--c64-calls", 4000)
+// warm-up calls per measured call: an Effect program's larger code path needs a few thousand calls before the
+// JIT is done with it, and the compiler threads' CPU counts in process.cpuUsage()
+const WARMUP = option("--warmup", 1)
 const log = (line: string) => process.stderr.write(line + "\n")
 const loadAtStart = os.loadavg().map((n) => n.toFixed(2)).join(" ")
 const started = new Date()
@@ -56,7 +59,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       for (const concurrency of CONCURRENCY) {
         const calls = concurrency === 1 ? C1_CALLS : C64_CALLS
         const result = await runWorker<LoadResult>(
-          { kind: "load", contender, fake: fake.info, concurrency, calls, warmup: Math.round(calls / 5), ids },
+          { kind: "load", contender, fake: fake.info, concurrency, calls, warmup: Math.round(calls * WARMUP), ids },
           envOf(fake)
         )
         const key = `${transport}/${contender}/${concurrency}`
@@ -182,7 +185,7 @@ const cpu = os.cpus()
 const section = `## Client figures (focused run)
 
 Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/client.ts\` (${ROUNDS} rounds; ${C1_CALLS} calls at
-concurrency 1, ${C64_CALLS} at 64, each after a warm-up of a fifth as many). Machine: ${cpu[0]?.model.trim() ?? "?"},
+concurrency 1, ${C64_CALLS} at 64, each after a warm-up of ${WARMUP}× as many in the same process). Machine: ${cpu[0]?.model.trim() ?? "?"},
 ${cpu.length} cores; load average at start ${loadAtStart}, at end ${os.loadavg().map((n) => n.toFixed(2)).join(" ")}
 (the machine was shared with other runs). Node ${process.versions.node}.
 
