@@ -299,9 +299,9 @@ self-signed certificate), in its own process; each figure comes from a fresh cli
 **raw-undici** (undici \`Agent\` with keep-alive, signature computed by hand with \`node:crypto\`: the limit),
 **effect-undici** (raw-undici's requests, each one run as an Effect fiber, \`concurrency\` fibers: the floor of
 any Effect program on this transport, so effect-ovh minus effect-undici is effect-ovh's own cost),
-**effect-ovh-via-http** (\`NodeOvh.layer({ viaHttpClient: true })\`: the same client, its calls sent through
-Effect's \`HttpClient\` rather than straight to undici), **effect-http** (that \`HttpClient\`, from
-\`@effect/platform-node\`, with the signature computed by hand: what the \`HttpClient\` costs by itself).
+**effect-ovh-platform** (the same client over \`@effect/platform-node\`'s general-purpose undici
+\`HttpClient\` instead of \`NodeOvh.layer\`'s \`UndiciHttpClient\`), **effect-http** (\`UndiciHttpClient\` with the
+signature computed by hand: what that \`HttpClient\` costs by itself).
 Figures are medians of ${ROUNDS} rounds; ± is half the spread (max − min) / median. Ratios are against
 raw-undici on the same transport and concurrency. ${f0(C1_CALLS)} calls at concurrency 1,
 ${f0(C64_CALLS)} at 64, after a warm-up of a fifth as many.

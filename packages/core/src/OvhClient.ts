@@ -36,6 +36,7 @@ import * as Encode from "./internal/encode.ts"
 import * as Observe from "./internal/observe.ts"
 import * as Send from "./internal/send.ts"
 import { settle } from "./internal/settled.ts"
+import * as SignApplicationKey from "./internal/signApplicationKey.ts"
 
 /** Encoding (documented where defined): parameter names, query strings, bodies, templates, signed URLs. */
 export { canonicalName, encodeBody, encodeQuery, request, urlOf } from "./internal/encode.ts"
@@ -244,16 +245,7 @@ const makeWith = (
 
     const withConsumerKey = (consumerKey: string | Redacted.Redacted<string>) =>
       auth._tag !== "ApplicationKey"
-        ? Effect.fail(
-          new OvhError.InvalidKey({
-            status: 0,
-            method: "",
-            path: "",
-            message: `a consumer key belongs to an application key, but this client authenticates with ${
-              auth._tag === "OAuth2" ? "OAuth2 client credentials" : "an access token"
-            }`
-          })
-        )
+        ? Effect.fail(SignApplicationKey.notApplicationKey(auth))
         : makeWith(options, { deadlines, budget, limiter, send }).pipe(
           Effect.provideService(OvhConfig.OvhConfig, {
             ...settings,

@@ -14,6 +14,17 @@ import type * as Authenticator from "./authenticator.ts"
 import { bodyText, withHeaders } from "./encode.ts"
 import type * as Send from "./send.ts"
 
+/** Why a client that does not sign with an application key cannot take a consumer key. */
+export const notApplicationKey = (auth: OvhConfig.OAuth2Auth | OvhConfig.AccessTokenAuth): OvhError.InvalidKey =>
+  new OvhError.InvalidKey({
+    status: 0,
+    method: "",
+    path: "",
+    message: `a consumer key belongs to an application key, but this client authenticates with ${
+      auth._tag === "OAuth2" ? "OAuth2 client credentials" : "an access token"
+    }`
+  })
+
 /** The application-key stage. */
 export const make = (
   auth: OvhConfig.ApplicationKeyAuth,
