@@ -15,13 +15,7 @@ import * as OvhConfigFile from "./OvhConfigFile.ts"
 import * as UndiciHttpClient from "./UndiciHttpClient.ts"
 
 /** Options of {@link layer}: settings in code (they win), where to look for files, and the proxy. */
-export interface Options extends OvhConfig.Options {
-  /** An `ovh.conf` to read before the default ones (it must exist). */
-  readonly configFile?: string | undefined
-  /** Replaces the default file list (`./ovh.conf`, `~/.ovh.conf`, `/etc/ovh.conf`), highest precedence first. */
-  readonly configPaths?: ReadonlyArray<string> | undefined
-  /** The environment to read `OVH_*` from (default `process.env`). */
-  readonly env?: Record<string, string | undefined> | undefined
+export interface Options extends OvhConfigFile.ConfigOptions {
   /**
    * An explicit proxy URL for every request. Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` apply;
    * `false` ignores them too.
@@ -35,23 +29,24 @@ export interface Options extends OvhConfig.Options {
   readonly propagateTrace?: OvhClient.Options["propagateTrace"]
 }
 
-/** The config sources of `options`, highest precedence first: code, environment, files. */
+/**
+ * The config sources of `options`, highest precedence first: code, then `OVH_*` variables (from
+ * `options.env` when given, else through the current `ConfigProvider`), then `ovh.conf` files.
+ */
 export const configSources = (
   options: Options = {}
-): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFile.OvhConfigFileError> =>
-  Effect.map(
-    OvhConfigFile.sources({ configFile: options.configFile, paths: options.configPaths }),
-    (files) => [OvhConfig.fromOptions(options), OvhConfig.fromEnv(options.env ?? process.env), ...files]
-  )
+): Effect.Effect<Array<OvhConfig.Source>, OvhConfigFile.OvhConfigFileError> => OvhConfigFile.configSources(options)
 
-/** `OvhConfig` from code, environment and files. */
+/** `OvhConfig` from code, `OVH_*` through the current `ConfigProvider` (or `options.env`), and files. */
 export const layerConfig = (
   options: Options = {}
 ): Layer.Layer<OvhConfig.OvhConfig, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError> =>
-  Layer.effect(OvhConfig.OvhConfig, Effect.flatMap(configSources(options), OvhConfig.resolve))
+  OvhConfigFile.layerConfig(options)
 
 /** The undici `HttpClient` (`UndiciHttpClient`), keep-alive, with the explicit proxy or the environment's. */
-export const layerHttpClient = (options: Pick<Options, "proxy" | "env"> = {}): Layer.Layer<HttpClient.HttpClient> =>
+export const layerHttpClient = (
+  options: Pick<Options, "proxy" | "env"> = {}
+): Layer.Layer<HttpClient.HttpClient, OvhConfig.OvhConfigError> =>
   UndiciHttpClient.layer(options)
 
 /**

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import type * as Undici from "@effect/platform-node/Undici"
 import * as Effect from "effect/Effect"
 import * as Cookies from "effect/http/Cookies"
@@ -301,18 +302,35 @@ export const makeDispatcher = (undici: typeof Undici, options: Options = {}): Un
   return new undici.Agent({ keepAliveTimeout: 10_000 })
 }
 
+// A proxy that is not a URL is a setting's mistake, named as such, rather than a defect of undici's constructor.
+const checkProxies = (options: Options): Effect.Effect<void, OvhConfig.OvhConfigError> => {
+  if (options.proxy === false) return Effect.void
+  if (typeof options.proxy === "string") return Effect.asVoid(OvhConfig.checkProxy(options.proxy, "code option proxy"))
+  const env = options.env ?? process.env
+  return Effect.forEach(["HTTPS_PROXY", "HTTP_PROXY"], (name) => {
+    const value = pick(env, name)
+    return value === undefined ? Effect.void : Effect.asVoid(OvhConfig.checkProxy(value, `environment variable ${name}`))
+  }, { discard: true })
+}
+
 /**
  * The client over a new dispatcher, closed with the layer. undici is loaded when the layer is built,
- * not when this module is imported.
+ * not when this module is imported. A proxy that is not a URL fails with `OvhConfigError`.
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, OvhConfig.OvhConfigError> =>
   Layer.effect(
     HttpClient.HttpClient,
-    Effect.map(
-      Effect.acquireRelease(
-        Effect.map(Effect.promise(() => import("@effect/platform-node/Undici")), (undici) => makeDispatcher(undici, options)),
-        (dispatcher) => Effect.promise(() => dispatcher.destroy())
-      ),
-      make
+    Effect.andThen(
+      checkProxies(options),
+      Effect.map(
+        Effect.acquireRelease(
+          Effect.map(
+            Effect.promise(() => import("@effect/platform-node/Undici")),
+            (undici) => makeDispatcher(undici, options)
+          ),
+          (dispatcher) => Effect.promise(() => dispatcher.destroy())
+        ),
+        make
+      )
     )
   )

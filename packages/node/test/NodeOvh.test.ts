@@ -1,10 +1,11 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
+import type * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
 import { assert, layer } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Context, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import { ConfigProvider, Context, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Http from "node:http"
 import * as Net from "node:net"
@@ -119,7 +120,7 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
   it.effect("its HttpClient gives the pipeline the same results as platform-node's undici HttpClient", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const run = (name: string, http: Layer.Layer<HttpClient.HttpClient>) =>
+      const run = (name: string, http: Layer.Layer<HttpClient.HttpClient, OvhConfig.OvhConfigError>) =>
         Effect.gen(function*() {
           const client = yield* OvhClient.OvhClient
           const me = yield* client.get<{ firstname: string }>("/me")
@@ -211,5 +212,31 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
         requests: 2
       })
       assert.deepStrictEqual(yield* run({ ...optionsOf(fake), retry: false }), { outcome: "ApiError", requests: 1 })
+    }))
+
+  it.effect("reads OVH_* through the ConfigProvider in context when no env is given", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const me = yield* Effect.flatMap(OvhClient.OvhClient, (client) => client.get<{ firstname: string }>("/me")).pipe(
+        Effect.provide(Layer.fresh(NodeOvh.layer({ configPaths: [] }))),
+        Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({
+          OVH_ENDPOINT: fake.baseUrl,
+          OVH_APPLICATION_KEY: fake.credentials.applicationKey,
+          OVH_APPLICATION_SECRET: Redacted.value(fake.credentials.applicationSecret),
+          OVH_CONSUMER_KEY: Redacted.value(fake.credentials.consumerKey)
+        })))
+      )
+      assert.strictEqual(me.firstname, "Linus")
+    }))
+
+  it.effect("a proxy that is not a URL, in code or in HTTPS_PROXY, is an OvhConfigError naming where it was set", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeOvhApi.FakeOvhApi
+      const inCode = yield* Effect.flip(withClient({ ...optionsOf(fake), proxy: "not a url" }, (client) => client.get("/me")))
+      assert.strictEqual(inCode._tag, "OvhConfigError")
+      assert.include(inCode.message, "code option proxy")
+      const inEnv = yield* Effect.flip(withClient({ ...optionsOf(fake), env: { HTTPS_PROXY: "::nope::" } }, (client) => client.get("/me")))
+      assert.strictEqual(inEnv._tag, "OvhConfigError")
+      assert.include(inEnv.message, "HTTPS_PROXY")
     }))
 })
