@@ -40,10 +40,10 @@ export class BadParameters extends Schema.TaggedError<BadParameters>()("BadParam
 /** `INVALID_KEY`: the application key is unknown. Also raised before any request when no consumer key is set. */
 export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", ApiFields) {}
 
-/** `INVALID_CREDENTIAL`: the consumer key is invalid, revoked or expired. */
+/** `INVALID_CREDENTIAL`: the consumer key is pending validation, refused, revoked or expired. */
 export class InvalidCredential extends Schema.TaggedError<InvalidCredential>()("InvalidCredential", ApiFields) {}
 
-/** `NOT_CREDENTIAL` or any 401: the consumer key is unknown or not validated yet. */
+/** `NOT_CREDENTIAL` or any 401: no consumer key was sent, or the API does not know it. */
 export class NotCredential extends Schema.TaggedError<NotCredential>()("NotCredential", ApiFields) {}
 
 /** `NOT_GRANTED_CALL`: the consumer key's access rules do not cover this method and path. */
