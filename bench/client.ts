@@ -64,7 +64,9 @@ for (let round = 1; round <= ROUNDS; round++) {
         )
         const key = `${transport}/${contender}/${concurrency}`
         loads.set(key, [...(loads.get(key) ?? []), result])
-        log(`round ${round} ${key}: client CPU ${result.cpuPerCallUs.toFixed(0)} µs/call, ${result.rps.toFixed(0)} req/s`)
+        log(
+          `round ${round} ${key}: client CPU ${result.cpuPerCallUs.toFixed(0)} µs/call, ${result.rps.toFixed(0)} req/s`
+        )
       }
     }
   }
@@ -100,7 +102,10 @@ for (const name of ["core", "node"]) {
   const dir = path.join(published, "node_modules/@effect-ovh", name)
   fs.mkdirSync(dir, { recursive: true })
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "packages", name, "package.json"), "utf8"))
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ ...manifest, exports: manifest.publishConfig.exports }))
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ ...manifest, exports: manifest.publishConfig.exports })
+  )
   fs.symlinkSync(path.join(root, "packages", name, "dist"), path.join(dir, "dist"))
 }
 link("effect", path.join(root, "node_modules/effect"))
@@ -108,12 +113,25 @@ link("@effect/platform-node", path.join(root, "packages/node/node_modules/@effec
 link("ini", path.join(root, "packages/node/node_modules/ini"))
 
 const importProbe = (specifier: string) =>
-  `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t))`
-const probes: Record<string, { readonly specifier: string; readonly cwd: string; readonly args: ReadonlyArray<string> }> = {
-  "@effect-ovh/node (published: dist)": { specifier: "@effect-ovh/node", cwd: published, args: ["--preserve-symlinks"] },
+  `const t = performance.now(); await import(${
+    JSON.stringify(specifier)
+  }); process.stdout.write(String(performance.now() - t))`
+const probes: Record<
+  string,
+  { readonly specifier: string; readonly cwd: string; readonly args: ReadonlyArray<string> }
+> = {
+  "@effect-ovh/node (published: dist)": {
+    specifier: "@effect-ovh/node",
+    cwd: published,
+    args: ["--preserve-symlinks"]
+  },
   "@effect-ovh/node (workspace: .ts sources)": { specifier: "@effect-ovh/node", cwd: root, args: [] },
   "@ovhcloud/node-ovh": { specifier: "@ovhcloud/node-ovh", cwd: root, args: [] },
-  "effect/Effect (floor of any Effect program)": { specifier: "effect/Effect", cwd: published, args: ["--preserve-symlinks"] },
+  "effect/Effect (floor of any Effect program)": {
+    specifier: "effect/Effect",
+    cwd: published,
+    args: ["--preserve-symlinks"]
+  },
   "effect/http/HttpClient (floor of an HttpClient-based client)": {
     specifier: "effect/http/HttpClient",
     cwd: published,
@@ -150,13 +168,19 @@ for (const transport of ["https", "http"] as const) {
       const key = `${transport}/${contender}/${concurrency}`
       const rows = loads.get(key)!
       cpuRows.push(
-        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(cpuOf(key))} (${noise(rows.map((r) => r.cpuPerCallUs))}) | ` +
-          `${ratio(cpuOf(key) / raw)} | ${official === undefined ? "–" : ratio(cpuOf(key) / official)} | ${f0(rpsOf(key))} |`
+        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(cpuOf(key))} (${
+          noise(rows.map((r) => r.cpuPerCallUs))
+        }) | ` +
+          `${ratio(cpuOf(key) / raw)} | ${official === undefined ? "–" : ratio(cpuOf(key) / official)} | ${
+            f0(rpsOf(key))
+          } |`
       )
     }
     const ours = cpuOf(`${transport}/effect-ovh/${concurrency}`)
     verdicts.push(
-      `- ${transport.toUpperCase()}, concurrency ${concurrency}: effect-ovh ${f0(ours)} µs/call = ${ratio(ours / raw)} undici ` +
+      `- ${transport.toUpperCase()}, concurrency ${concurrency}: effect-ovh ${f0(ours)} µs/call = ${
+        ratio(ours / raw)
+      } undici ` +
         `(target ≤ 1.10×: ${ours / raw <= 1.1 ? "met" : "missed"})` +
         (official === undefined
           ? ""
@@ -169,23 +193,33 @@ const ov = (name: string) => {
   return `${f1(median(values))} (${noise(values)})`
 }
 const own = median(overheads.map((o) => o["ownUs"]!))
-verdicts.push(`- effect-ovh's own in-process work per successful call: ${f1(own)} µs (target ≤ 20: ${own <= 20 ? "met" : "missed"})`)
+verdicts.push(
+  `- effect-ovh's own in-process work per successful call: ${f1(own)} µs (target ≤ 20: ${own <= 20 ? "met" : "missed"})`
+)
 const coldOurs = median(imports["@effect-ovh/node (published: dist)"]!)
 const coldOfficial = median(imports["@ovhcloud/node-ovh"]!)
 verdicts.push(
-  `- cold import of \`@effect-ovh/node\` as published: ${f0(coldOurs)} ms = ${ratio(coldOurs / coldOfficial)} \`@ovhcloud/node-ovh\` ` +
+  `- cold import of \`@effect-ovh/node\` as published: ${f0(coldOurs)} ms = ${
+    ratio(coldOurs / coldOfficial)
+  } \`@ovhcloud/node-ovh\` ` +
     `(target ≤ 1.5×: ${coldOurs / coldOfficial <= 1.5 ? "met" : "missed"})`
 )
 verdicts.push(
-  `- \`/auth/time\` requests for ${authTime.calls.toLocaleString("en")} concurrent first calls: ${authTime.authTimeRequests} ` +
+  `- \`/auth/time\` requests for ${
+    authTime.calls.toLocaleString("en")
+  } concurrent first calls: ${authTime.authTimeRequests} ` +
     `(target 1: ${authTime.authTimeRequests === 1 ? "met" : "missed"})`
 )
 
 const cpu = os.cpus()
 const section = `## Client figures (focused run)
 
-Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/client.ts\` (${ROUNDS} rounds; ${C1_CALLS} calls at
-concurrency 1, ${C64_CALLS} at 64, each after a warm-up of ${WARMUP}× as many in the same process). Machine: ${cpu[0]?.model.trim() ?? "?"},
+Measured ${
+  started.toISOString().slice(0, 16).replace("T", " ")
+} UTC with \`node bench/client.ts\` (${ROUNDS} rounds; ${C1_CALLS} calls at
+concurrency 1, ${C64_CALLS} at 64, each after a warm-up of ${WARMUP}× as many in the same process). Machine: ${
+  cpu[0]?.model.trim() ?? "?"
+},
 ${cpu.length} cores; load average at start ${loadAtStart}, at end ${os.loadavg().map((n) => n.toFixed(2)).join(" ")}
 (the machine was shared with other runs). Node ${process.versions.node}.
 
@@ -228,7 +262,11 @@ sources, which Node strips of their types on load.
 
 | module | ms |
 | --- | --: |
-${Object.entries(imports).map(([name, samples]) => `| \`${name}\` | ${f0(median(samples))} (${noise(samples)}) |`).join("\n")}
+${
+  Object.entries(imports).map(([name, samples]) => `| \`${name}\` | ${f0(median(samples))} (${noise(samples)}) |`).join(
+    "\n"
+  )
+}
 `
 
 process.stdout.write("\n" + section)

@@ -40,10 +40,17 @@ const bill = (id: string) =>
     url: `https://example.invalid/${id}`
   })
 
-const json = (request: Parameters<typeof HttpClientResponse.fromWeb>[0], body: string, headers: Record<string, string> = {}) =>
+const json = (
+  request: Parameters<typeof HttpClientResponse.fromWeb>[0],
+  body: string,
+  headers: Record<string, string> = {}
+) =>
   HttpClientResponse.fromWeb(
     request,
-    new Response(body, { status: 200, headers: { "content-type": "application/json", "x-ovh-queryid": "EU.q", ...headers } })
+    new Response(body, {
+      status: 200,
+      headers: { "content-type": "application/json", "x-ovh-queryid": "EU.q", ...headers }
+    })
   )
 
 /** `/auth/time`, `/me/bill` (all ids at once), `/me/bill/{id}` 1 ms late, and a v2 list paged by offset cursors. */
@@ -58,7 +65,10 @@ const api = HttpClient.make((request, url) =>
       const size = Number(request.headers["x-pagination-size"] ?? "100")
       const offset = Number(request.headers["x-pagination-cursor"] ?? "0")
       const end = Math.min(offset + size, listSize)
-      const items = Array.from({ length: end - offset }, (_, i) => ({ id: `vrs-${offset + i}`, resourceStatus: "READY" }))
+      const items = Array.from(
+        { length: end - offset },
+        (_, i) => ({ id: `vrs-${offset + i}`, resourceStatus: "READY" })
+      )
       return json(request, JSON.stringify(items), {
         "x-pagination-elements": String(listSize),
         ...(end < listSize ? { "x-pagination-cursor-next": String(end) } : {})
@@ -141,7 +151,11 @@ const program = Effect.gen(function*() {
       })
     )
   }
-  yield* measure("Pagination.stream /v2 list, page size 100", 10_000, count(Pagination.stream("/v2/vrackServices/resource")))
+  yield* measure(
+    "Pagination.stream /v2 list, page size 100",
+    10_000,
+    count(Pagination.stream("/v2/vrackServices/resource"))
+  )
   yield* measure(
     "Pagination.stream /v2 list, take 10",
     10_000,

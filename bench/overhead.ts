@@ -31,12 +31,20 @@ const BILL = JSON.stringify({
   tax: { currencyCode: "EUR", text: "2.08 €", value: 2.08 },
   url: "https://example.invalid/b1"
 })
-const NOT_FOUND = JSON.stringify({ class: "Client::NotFound", message: "The requested object (billId = B404) does not exist" })
+const NOT_FOUND = JSON.stringify({
+  class: "Client::NotFound",
+  message: "The requested object (billId = B404) does not exist"
+})
 const jsonHeaders = Headers.fromRecordUnsafe({ "content-type": "application/json", "x-ovh-queryid": "EU.q" })
 
 /** What the client reads of a response, answered from memory: the floor of any `HttpClient`. */
 const answer = (request: HttpClientRequest.HttpClientRequest, status: number, body: string) =>
-  ({ request, status, headers: jsonHeaders, text: Effect.succeed(body) }) as unknown as HttpClientResponse.HttpClientResponse
+  ({
+    request,
+    status,
+    headers: jsonHeaders,
+    text: Effect.succeed(body)
+  }) as unknown as HttpClientResponse.HttpClientResponse
 
 /** Answers at once: `/auth/time`, a bill, or a 404 for `B404`. */
 const instant = HttpClient.makeWith(

@@ -4,12 +4,12 @@
  * runs in a fresh worker process, contenders interleaved round by round; figures are medians over
  * the rounds, with their spread. Writes the "Client benchmarks" section of BENCHMARKS.md.
  */
+import * as esbuild from "esbuild"
 import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
-import * as esbuild from "esbuild"
 import type { Fake } from "./lib.ts"
 import { median, runWorker, spread, startFake } from "./lib.ts"
 import type { Contender, FetchAllResult, LoadResult } from "./worker.ts"
@@ -113,7 +113,9 @@ for (let round = 1; round <= ROUNDS; round++) {
       const key: FetchKey = `${mode}/${count}`
       fetches.set(key, [...(fetches.get(key) ?? []), result])
       log(
-        `round ${round} ${key}: ${result.wallMs.toFixed(0)} ms, live heap +${(result.peakLiveHeapMb - result.baseHeapMb).toFixed(1)} MB, ` +
+        `round ${round} ${key}: ${result.wallMs.toFixed(0)} ms, live heap +${
+          (result.peakLiveHeapMb - result.baseHeapMb).toFixed(1)
+        } MB, ` +
           `peak heap ${result.peakHeapMb.toFixed(1)} MB`
       )
     }
@@ -140,7 +142,9 @@ interface Overhead {
 }
 const overheads: Array<Overhead> = []
 for (let round = 1; round <= ROUNDS; round++) {
-  overheads.push(JSON.parse(childProcess.execFileSync(process.execPath, ["bench/overhead.ts"], { cwd: root, encoding: "utf8" })))
+  overheads.push(
+    JSON.parse(childProcess.execFileSync(process.execPath, ["bench/overhead.ts"], { cwd: root, encoding: "utf8" }))
+  )
   log(`overhead round ${round}: ${JSON.stringify(overheads.at(-1))}`)
 }
 
@@ -226,17 +230,23 @@ for (const transport of ["https", "http"] as const) {
       const cpu = med(rows, (r) => r.cpuPerCallUs)
       const server = med(rows, (r) => r.serverCpuPerCallUs)
       loadRows.push(
-        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(rps)} (${noise(rows.map((r) => r.rps))}) | ` +
+        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(rps)} (${
+          noise(rows.map((r) => r.rps))
+        }) | ` +
           `${ratio(rps / baseRps)} | ${f2(p50)} (${ratio(p50 / baseP50)}) | ${f2(p99)} |`
       )
       cpuRows.push(
-        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(cpu)} (${noise(rows.map((r) => r.cpuPerCallUs))}) | ` +
+        `| ${transport.toUpperCase()} | ${concurrency} | ${contender} | ${f0(cpu)} (${
+          noise(rows.map((r) => r.cpuPerCallUs))
+        }) | ` +
           `${ratio(cpu / baseCpu)} | ${f0(server)} |`
       )
       if (contender === "effect-ovh") {
         const floor = med(loads.get(`${transport}/effect-undici/${concurrency}`)!, (r) => r.cpuPerCallUs)
         verdicts.push(
-          `- ${transport.toUpperCase()}, concurrency ${concurrency}: client CPU ${ratio(cpu / baseCpu)} the raw baseline ` +
+          `- ${transport.toUpperCase()}, concurrency ${concurrency}: client CPU ${
+            ratio(cpu / baseCpu)
+          } the raw baseline ` +
             `(target ≤ 1.10×: ${cpu / baseCpu <= 1.1 ? "met" : "missed"}; the same requests as Effect fibers: ` +
             `${ratio(floor / baseCpu)}, so effect-ovh's own share is ${f0(cpu - floor)} µs/call)` +
             (concurrency === 64
@@ -254,26 +264,40 @@ for (const count of [1000, 10_000]) {
   const fan = fetches.get(`fanout/${count}`)!
   const seqMs = med(seq, (r) => r.wallMs)
   const fanMs = med(fan, (r) => r.wallMs)
-  for (const [label, rows] of [[`effect-ovh, concurrency ${FAN_OUT}`, fan], ["sequential loop (python-ovh examples)", seq]] as const) {
+  for (
+    const [label, rows] of [[`effect-ovh, concurrency ${FAN_OUT}`, fan], [
+      "sequential loop (python-ovh examples)",
+      seq
+    ]] as const
+  ) {
     fetchRows.push(
-      `| ${count.toLocaleString("en")} | ${label} | ${f0(med(rows, (r) => r.wallMs))} (${noise(rows.map((r) => r.wallMs))}) | ` +
+      `| ${count.toLocaleString("en")} | ${label} | ${f0(med(rows, (r) => r.wallMs))} (${
+        noise(rows.map((r) => r.wallMs))
+      }) | ` +
         `${rows === fan ? ratio(seqMs / fanMs) + " faster" : "1.00×"} | ` +
-        `${f1(med(rows, (r) => r.peakLiveHeapMb - r.baseHeapMb))} | ${f1(med(rows, (r) => r.peakHeapMb - r.baseHeapMb))} | ` +
+        `${f1(med(rows, (r) => r.peakLiveHeapMb - r.baseHeapMb))} | ${
+          f1(med(rows, (r) => r.peakHeapMb - r.baseHeapMb))
+        } | ` +
         `${f0(med(rows, (r) => r.peakRssMb))} |`
     )
   }
 }
-const fanSpeedup = med(fetches.get("sequential/1000")!, (r) => r.wallMs) / med(fetches.get("fanout/1000")!, (r) => r.wallMs)
+const fanSpeedup = med(fetches.get("sequential/1000")!, (r) => r.wallMs) /
+  med(fetches.get("fanout/1000")!, (r) => r.wallMs)
 const heap1k = med(fetches.get("fanout/1000")!, (r) => r.peakLiveHeapMb - r.baseHeapMb)
 const heap10k = med(fetches.get("fanout/10000")!, (r) => r.peakLiveHeapMb - r.baseHeapMb)
 verdicts.push(
   `- fan-out of 1,000 details: ${ratio(fanSpeedup)} faster than the sequential loop (target ≥ 10×: ` +
-    `${fanSpeedup >= 10 ? "met" : "missed"}); live heap growth ${f1(heap1k)} MB for 1,000, ${f1(heap10k)} MB for 10,000 ` +
+    `${fanSpeedup >= 10 ? "met" : "missed"}); live heap growth ${f1(heap1k)} MB for 1,000, ${
+      f1(heap10k)
+    } MB for 10,000 ` +
     `(target flat: ${heap10k <= heap1k + 2 ? "met" : "missed"})`
 )
 verdicts.push(
   `- \`/auth/time\` requests for ${authTime.calls.toLocaleString("en")} calls started at once: ` +
-    `${authTime.authTimeRequests} (of ${authTime.totalRequests} requests; target 1: ${authTime.authTimeRequests === 1 ? "met" : "missed"})`
+    `${authTime.authTimeRequests} (of ${authTime.totalRequests} requests; target 1: ${
+      authTime.authTimeRequests === 1 ? "met" : "missed"
+    })`
 )
 
 const ov = (pick: (o: Overhead) => number) => `${f1(median(overheads.map(pick)))} (${noise(overheads.map(pick))})`
@@ -281,17 +305,27 @@ const importRows = Object.entries(imports).map(([name, samples]) =>
   `| \`${name}\` | ${f0(median(samples))} (${noise(samples)}) | ${ratio(median(samples) / median(imports.undici))} |`
 )
 const bundleRows = Object.entries(bundles).map(([name, b]) =>
-  `| ${name} | ${f0(b.bytes / 1024)} | ${f0(b.gzip / 1024)} | ${ratio(b.gzip / bundles["raw-undici"].gzip)} | ${b.modules} |`
+  `| ${name} | ${f0(b.bytes / 1024)} | ${f0(b.gzip / 1024)} | ${
+    ratio(b.gzip / bundles["raw-undici"].gzip)
+  } | ${b.modules} |`
 )
 
 const cpu = os.cpus()
 const section = `## Client benchmarks
 
-Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`bash scripts/pnpm.sh bench\` (${ROUNDS} rounds).
-Machine: ${cpu[0]?.model.trim() ?? "?"}, ${cpu.length} cores, ${f0(os.totalmem() / 1024 ** 3)} GiB, ${os.type()} ${os.release()};
+Measured ${
+  started.toISOString().slice(0, 16).replace("T", " ")
+} UTC with \`bash scripts/pnpm.sh bench\` (${ROUNDS} rounds).
+Machine: ${cpu[0]?.model.trim() ?? "?"}, ${cpu.length} cores, ${
+  f0(os.totalmem() / 1024 ** 3)
+} GiB, ${os.type()} ${os.release()};
 load average at start ${loadAtStart}, at end ${loadAverage()} (the machine was shared with other test runs).
-Node ${process.versions.node}, effect ${versionOf("effect")}, @effect/platform-node ${versionOf("@effect/platform-node")}
-(undici ${undiciFromEffect}), undici ${versionOf("undici")} (baseline), @ovhcloud/node-ovh ${versionOf("@ovhcloud/node-ovh")}, esbuild ${versionOf("esbuild")}.
+Node ${process.versions.node}, effect ${versionOf("effect")}, @effect/platform-node ${
+  versionOf("@effect/platform-node")
+}
+(undici ${undiciFromEffect}), undici ${versionOf("undici")} (baseline), @ovhcloud/node-ovh ${
+  versionOf("@ovhcloud/node-ovh")
+}, esbuild ${versionOf("esbuild")}.
 
 Signed \`GET /me/bill/{billId}\` against the fake OVHcloud API (\`fake-ovh\`, HTTP and HTTPS with a throwaway
 self-signed certificate), in its own process; each figure comes from a fresh client process. Contenders:

@@ -319,9 +319,9 @@ Type-checking one file of 100 typed GETs over ${roots.size} API roots (v1 and v2
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${
   [
-    ["100 untyped \`client.get\` calls", "x1 untyped", variants.x1],
-    ["100 typed calls, \`Api\` (every operation)", "x1 typed", variants.x1],
-    ["the same, \`Api\`", "x4 typed", variants.x4],
+    ["100 untyped `client.get` calls", "x1 untyped", variants.x1],
+    ["100 typed calls, `Api` (every operation)", "x1 typed", variants.x1],
+    ["the same, `Api`", "x4 typed", variants.x4],
     [
       `the same 100 typed calls, \`TypedApi\` over the ${
         new Set(picked.map((p) => moduleOf(p.path))).size
@@ -329,7 +329,7 @@ ${
       "x1 perRoot",
       variants.x1
     ],
-    ["the same, \`TypedApi\` over the modules called", "x4 perRoot", variants.x4]
+    ["the same, `TypedApi` over the modules called", "x4 perRoot", variants.x4]
   ].map(([label, key, dir]) =>
     `| ${label} | ${opsCount(dir!)}${key!.startsWith("x4") ? " (x4)" : ""} | ${fmt(median(times[key!]!))} | ${
       fmt(phase(key!, "Parse"))

@@ -2,19 +2,25 @@
  * One measurement in a fresh process: `node bench/worker.ts '<task JSON>'` prints one JSON line.
  * The fake server runs in another process, so `process.cpuUsage` here is the client's cost alone.
  */
-import * as crypto from "node:crypto"
-import * as diagnostics from "node:diagnostics_channel"
 import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
+import * as crypto from "node:crypto"
+import * as diagnostics from "node:diagnostics_channel"
 import * as Undici from "undici"
 import type { FakeInfo } from "./lib.ts"
 import { quantile } from "./lib.ts"
 
-export type Contender = "effect-ovh" | "effect-ovh-platform" | "effect-http" | "effect-undici" | "node-ovh" | "raw-undici"
+export type Contender =
+  | "effect-ovh"
+  | "effect-ovh-platform"
+  | "effect-http"
+  | "effect-undici"
+  | "node-ovh"
+  | "raw-undici"
 
 export interface LoadTask {
   readonly kind: "load"
@@ -217,7 +223,11 @@ const rawUndici = async (fake: FakeInfo) => {
   const delta = Number(await time.body.text()) - Math.floor(Date.now() / 1000)
   const get = async (path: string): Promise<unknown> => {
     const url = fake.baseUrl + path
-    const response = await Undici.request(url, { dispatcher: agent, method: "GET", headers: signedHeaders(fake, url, delta) })
+    const response = await Undici.request(url, {
+      dispatcher: agent,
+      method: "GET",
+      headers: signedHeaders(fake, url, delta)
+    })
     const text = await response.body.text()
     if (response.statusCode >= 300) throw new Error(`${response.statusCode} ${text}`)
     return JSON.parse(text)

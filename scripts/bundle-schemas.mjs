@@ -32,4 +32,8 @@ for (const version of ["v1", "v2"]) {
     bytes += text.length
   }
 }
-process.stdout.write(`bundle-schemas: ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MB -> ${path.relative(process.cwd(), out) || out}\n`)
+process.stdout.write(
+  `bundle-schemas: ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MB -> ${
+    path.relative(process.cwd(), out) || out
+  }\n`
+)

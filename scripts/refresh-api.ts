@@ -44,7 +44,9 @@ const fetchText = async (url: string): Promise<string> => {
       const response = await fetch(url, { headers: { accept: "application/json" } })
       const text = await response.text()
       if (response.ok) return text
-      if (response.status < 500 || attempt === 3) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 200)}`)
+      if (response.status < 500 || attempt === 3) {
+        throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 200)}`)
+      }
     } catch (error) {
       if (attempt === 3) throw error
     }
@@ -85,7 +87,15 @@ const refreshVersion = async (version: "v1" | "v2", prefix: string, into: string
   fs.mkdirSync(into, { recursive: true })
   fs.writeFileSync(path.join(into, "_index.json"), JSON.stringify(JSON.parse(indexText)))
   const names = currentNames(path.join(out, version))
-  const counts: Counts = { files: 0, paths: 0, operations: 0, methods: {}, statuses: {}, models: 0, noAuthentication: 0 }
+  const counts: Counts = {
+    files: 0,
+    paths: 0,
+    operations: 0,
+    methods: {},
+    statuses: {},
+    models: 0,
+    noAuthentication: 0
+  }
   const modelIds = new Set<string>()
   const queue = [...index.apis]
   const worker = async () => {
@@ -143,12 +153,19 @@ const main = async () => {
       END
     ].join("\n")
     const readme = path.join(out, "README.md")
-    const text = fs.existsSync(readme) ? fs.readFileSync(readme, "utf8") : `# OVHcloud API descriptions\n\n${START}\n${END}\n`
+    const text = fs.existsSync(readme)
+      ? fs.readFileSync(readme, "utf8")
+      : `# OVHcloud API descriptions\n\n${START}\n${END}\n`
     const at = text.indexOf(START)
     const to = text.indexOf(END)
-    fs.writeFileSync(readme, at >= 0 && to > at ? text.slice(0, at) + section + text.slice(to + END.length) : `${text}\n${section}\n`)
-    process.stdout.write(`refresh-api: v1 ${v1.files} files, ${v1.operations} operations; v2 ${v2.files} files, ` +
-      `${v2.operations} operations -> ${path.relative(process.cwd(), out) || out}\n`)
+    fs.writeFileSync(
+      readme,
+      at >= 0 && to > at ? text.slice(0, at) + section + text.slice(to + END.length) : `${text}\n${section}\n`
+    )
+    process.stdout.write(
+      `refresh-api: v1 ${v1.files} files, ${v1.operations} operations; v2 ${v2.files} files, ` +
+        `${v2.operations} operations -> ${path.relative(process.cwd(), out) || out}\n`
+    )
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })
   }

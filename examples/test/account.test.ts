@@ -8,7 +8,10 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
   it.effect("credentials prints a table of the authorized applications", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const pending = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }], state: "pendingValidation" })
+      const pending = yield* fake.createConsumerKey({
+        rules: [{ method: "GET", path: "/me" }],
+        state: "pendingValidation"
+      })
       yield* fake.clearCalls
       const [result, listed, invalid] = yield* Effect.all([
         runWith(fake, "credentials"),
@@ -29,7 +32,10 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
 
       // the fake has no list mode on this route: the list asked in list mode answers ids, each credential one GET
       const lists = (yield* fake.calls).filter((c) => c.path === "/me/api/credential")
-      assert.deepStrictEqual(lists.map((c) => c.headers["x-pagination-mode"]), ["CachedObjectList-Pages", "CachedObjectList-Pages"])
+      assert.deepStrictEqual(lists.map((c) => c.headers["x-pagination-mode"]), [
+        "CachedObjectList-Pages",
+        "CachedObjectList-Pages"
+      ])
       const details = (yield* fake.calls).filter((c) => c.template === "/me/api/credential/{credentialId}")
       assert.strictEqual(details.length, rows.length + 1)
 
@@ -45,14 +51,32 @@ layer(demoLayer(), { excludeTestServices: true })("credentials and mail-redirect
         runWith(
           fake,
           "mail-redirection",
-          "--domain", mailDomain, "--from", `sales@${mailDomain}`, "--to", "ada@example.com", "--local-copy"
+          "--domain",
+          mailDomain,
+          "--from",
+          `sales@${mailDomain}`,
+          "--to",
+          "ada@example.com",
+          "--local-copy"
         ),
-        runWith(fake, "mail-redirection", "--domain", "nowhere.example", "--from", "a@nowhere.example", "--to", "b@example.com"),
+        runWith(
+          fake,
+          "mail-redirection",
+          "--domain",
+          "nowhere.example",
+          "--from",
+          "a@nowhere.example",
+          "--to",
+          "b@example.com"
+        ),
         run("mail-redirection", ["--domain", mailDomain, "--from", "not-an-address", "--to", "b@example.com"], {})
       ], { concurrency: "unbounded" })
       assert.strictEqual(result.code, 0, result.stderr)
       const lines = result.stdout.trimEnd().split("\n")
-      assert.strictEqual(lines[0], `redirection sales@${mailDomain} -> ada@example.com (keeping a local copy) requested`)
+      assert.strictEqual(
+        lines[0],
+        `redirection sales@${mailDomain} -> ada@example.com (keeping a local copy) requested`
+      )
       assert.match(lines[1]!, /^task \d+: add, queued at \d{4}-\d{2}-\d{2}T/)
       const post = (yield* fake.calls).find((c) => c.method === "POST" && c.status === 200)
       assert.strictEqual(post?.path, `/email/domain/${mailDomain}/redirection`)

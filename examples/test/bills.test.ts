@@ -21,8 +21,11 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
         "  FR48213337 (2026-05-01T00:12:04+02:00):    21.59 € --> " +
           "https://www.ovh.com/cgi-bin/order/facture.pdf?reference=FR48213337&passwd=demo0"
       )
-      assert.strictEqual(lines[6], "  FR50300127 (2026-11-01T00:12:16+01:00):  1234.80 € --> " +
-        "https://www.ovh.com/cgi-bin/order/facture.pdf?reference=FR50300127&passwd=demo6")
+      assert.strictEqual(
+        lines[6],
+        "  FR50300127 (2026-11-01T00:12:16+01:00):  1234.80 € --> " +
+          "https://www.ovh.com/cgi-bin/order/facture.pdf?reference=FR50300127&passwd=demo6"
+      )
       assert.strictEqual(lines.at(-1), `${billRows.length} bills`)
       const calls = (yield* fake.calls).filter((c) => c.path.startsWith("/me/bill"))
       assert.deepStrictEqual(calls.map((c) => [c.path, c.headers["x-pagination-mode"]]), [
@@ -59,8 +62,14 @@ layer(demoLayer(), { excludeTestServices: true })("bills and dotted-params examp
       const fake = yield* FakeOvhApi.FakeOvhApi
       // the list as a route without list mode answers it
       yield* fake.route({ method: "GET", path: "/me/bill" }, () => Effect.succeed({ body: billRows.map(([id]) => id) }))
-      yield* fake.route({ method: "GET", path: "/me/bill/FR49245590" }, () =>
-        Effect.succeed({ status: 404, body: { message: "The requested object (billId = FR49245590) does not exist" } }))
+      yield* fake.route(
+        { method: "GET", path: "/me/bill/FR49245590" },
+        () =>
+          Effect.succeed({
+            status: 404,
+            body: { message: "The requested object (billId = FR49245590) does not exist" }
+          })
+      )
       yield* fake.clearCalls
       const result = yield* runWith(fake, "bills", "--concurrency", "2")
       const details = (yield* fake.calls).filter((c) => c.template === "/me/bill/{billId}")

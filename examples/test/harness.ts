@@ -39,7 +39,9 @@ export const run = (name: string, args: ReadonlyArray<string>, env: Record<strin
       [join(import.meta.dirname, "..", `${name}.ts`), ...args],
       { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd, NODE_COMPILE_CACHE: compileCache, ...env } },
       (error, stdout, stderr) => {
-        resume(Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, cwd }))
+        resume(
+          Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr, cwd })
+        )
       }
     )
   })

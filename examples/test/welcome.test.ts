@@ -11,9 +11,14 @@ const example = join(import.meta.dirname, "..", "welcome.ts")
 
 const run = (env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), "welcome-"))) =>
   Effect.callback<{ code: number; stdout: string; stderr: string }>((resume) => {
-    execFile(process.execPath, [example], { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env } }, (error, stdout, stderr) => {
-      resume(Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }))
-    })
+    execFile(
+      process.execPath,
+      [example],
+      { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env } },
+      (error, stdout, stderr) => {
+        resume(Effect.succeed({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }))
+      }
+    )
   })
 
 layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Grace", name: "Hopper", nichandle: "gh1-ovh" } } }), {
@@ -39,7 +44,9 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Grace", name: "Hopper",
       writeFileSync(
         join(dir, "ovh.conf"),
         `[default]\nendpoint=${fake.baseUrl}\n\n[${fake.baseUrl}]\napplication_key=${fake.credentials.applicationKey}\n` +
-          `application_secret=${Redacted.value(fake.credentials.applicationSecret)}\nconsumer_key=${Redacted.value(fake.credentials.consumerKey)}\n`
+          `application_secret=${Redacted.value(fake.credentials.applicationSecret)}\nconsumer_key=${
+            Redacted.value(fake.credentials.consumerKey)
+          }\n`
       )
       const result = yield* run({}, dir)
       assert.strictEqual(result.stdout, "Welcome Grace\n")
@@ -71,4 +78,3 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Grace", name: "Hopper",
       assert.match(unknown.stderr.trim(), /^InvalidEndpoint: .*ovh-eu, ovh-ca, ovh-us/)
     }))
 })
-

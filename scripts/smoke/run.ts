@@ -112,10 +112,16 @@ const app = path.join(work, "app")
 
 const main = async () => {
   // `--no-build` when the caller has just built (the test command runs `tsc -b` first).
-  if (!process.argv.includes("--no-build")) step("build (tsc -b packages/*)", () =>
-    run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-b", ...PACKAGES.map((p) => `packages/${p.dir}`)], {
-      cwd: root
-    }))
+  if (!process.argv.includes("--no-build")) {
+    step("build (tsc -b packages/*)", () =>
+      run(process.execPath, [
+        path.join(root, "node_modules/typescript/bin/tsc"),
+        "-b",
+        ...PACKAGES.map((p) => `packages/${p.dir}`)
+      ], {
+        cwd: root
+      }))
+  }
 
   const packed = step("pnpm pack", () => {
     fs.mkdirSync(tarballs, { recursive: true })
@@ -134,7 +140,9 @@ const main = async () => {
     const problems = packed.flatMap((p) => Tarball.checkTarball(p.entries, { runtimeAgnostic: p.runtimeAgnostic }))
     for (const p of packed) {
       process.stdout.write(
-        `  ${p.manifest["name"]}@${p.manifest["version"]}: ${(p.size / 1024).toFixed(1)} KiB packed, ${p.entries.size} files\n`
+        `  ${p.manifest["name"]}@${p.manifest["version"]}: ${
+          (p.size / 1024).toFixed(1)
+        } KiB packed, ${p.entries.size} files\n`
       )
     }
     // the budget of the typed API's weight: every v1 and v2 operation typed, in at most 1 MB packed
@@ -187,7 +195,13 @@ const main = async () => {
 
   step("pnpm install (registry, shared store)", () =>
     pnpm(
-      ["install", "--ignore-workspace", "--prefer-offline", "--reporter=append-only", "--config.auto-install-peers=true"],
+      [
+        "install",
+        "--ignore-workspace",
+        "--prefer-offline",
+        "--reporter=append-only",
+        "--config.auto-install-peers=true"
+      ],
       app
     ))
 
@@ -200,9 +214,10 @@ const main = async () => {
       if (closure.has(real)) return
       closure.add(real)
       // pnpm's layout: a package's dependencies are links beside it, in the node_modules that holds it
-      const holder = path.dirname(real).endsWith(path.sep + "node_modules") || path.basename(path.dirname(real)) === "node_modules"
-        ? path.dirname(real)
-        : path.dirname(path.dirname(real))
+      const holder =
+        path.dirname(real).endsWith(path.sep + "node_modules") || path.basename(path.dirname(real)) === "node_modules"
+          ? path.dirname(real)
+          : path.dirname(path.dirname(real))
       const manifest = JSON.parse(fs.readFileSync(path.join(real, "package.json"), "utf8"))
       for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
         const linked = path.join(holder, dep)
@@ -221,7 +236,9 @@ const main = async () => {
 
   step("check installed manifests", () => {
     for (const p of packed) {
-      const installed = JSON.parse(fs.readFileSync(path.join(app, "node_modules", p.manifest["name"], "package.json"), "utf8"))
+      const installed = JSON.parse(
+        fs.readFileSync(path.join(app, "node_modules", p.manifest["name"], "package.json"), "utf8")
+      )
       if (installed["version"] !== p.manifest["version"]) {
         throw new SmokeFailure(`node_modules/${p.manifest["name"]} is ${installed["version"]}, not the packed one`)
       }
@@ -229,42 +246,55 @@ const main = async () => {
   })
 
   const tsc = path.join(app, "node_modules/typescript/bin/tsc")
-  step("type-check and compile (strict, with Node types)", () => run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app }))
-  step("type-check the fetch program (strict, no Node types)", () =>
-    run(process.execPath, [tsc, "-p", "tsconfig.fetch.json"], { cwd: app }))
+  step(
+    "type-check and compile (strict, with Node types)",
+    () => run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app })
+  )
+  step(
+    "type-check the fetch program (strict, no Node types)",
+    () => run(process.execPath, [tsc, "-p", "tsconfig.fetch.json"], { cwd: app })
+  )
 
   const nodes = step("find the Node versions to run on", () => [
     process.execPath,
     ...extraNodeVersions().filter((v) => v !== process.versions.node.split(".")[0]).map((version) =>
-      run("npx", ["-y", "--prefer-offline", "-p", `node@${version}`, "--", "node", "-p", "process.execPath"], { cwd: work }).trim()
+      run("npx", ["-y", "--prefer-offline", "-p", `node@${version}`, "--", "node", "-p", "process.execPath"], {
+        cwd: work
+      }).trim()
     )
   ])
 
   for (const node of nodes) {
     const version = run(node, ["--version"], { cwd: app }).trim()
-    step(`import every exported module on Node ${version}`, () =>
-      process.stdout.write(indent(run(node, ["out/exports.js"], { cwd: app }))))
+    step(
+      `import every exported module on Node ${version}`,
+      () => process.stdout.write(indent(run(node, ["out/exports.js"], { cwd: app })))
+    )
   }
 
-  await stepAsync("run against the packed fake OVHcloud API", () => withFake((credentials) => {
-    const env: NodeJS.ProcessEnv = { ...programEnv(), ...credentials }
-    for (const node of nodes) {
-      const version = run(node, ["--version"], { cwd: app }).trim()
-      const outputs = [
-        ["node", run(node, ["out/welcome-node.js"], { cwd: app, env, timeout: 30_000 })],
-        ["fetch", run(node, ["--import", "./deny-node.mjs", "out/welcome-fetch.js"], { cwd: app, env, timeout: 30_000 })]
-      ] as const
-      for (const [label, output] of outputs) {
-        process.stdout.write(indent(`Node ${version}: ${output.trimEnd().split("\n").join(`\nNode ${version}: `)}\n`))
-        if (!new RegExp(`^\\[${label}\\] Welcome \\S`, "m").test(output)) {
-          throw new SmokeFailure(`the ${label} program printed no welcome on Node ${version}:\n${output}`)
-        }
-        if (!new RegExp(`^\\[${label}\\] ResourceNotFound 404$`, "m").test(output)) {
-          throw new SmokeFailure(`the ${label} program did not catch ResourceNotFound on Node ${version}:\n${output}`)
+  await stepAsync("run against the packed fake OVHcloud API", () =>
+    withFake((credentials) => {
+      const env: NodeJS.ProcessEnv = { ...programEnv(), ...credentials }
+      for (const node of nodes) {
+        const version = run(node, ["--version"], { cwd: app }).trim()
+        const outputs = [
+          ["node", run(node, ["out/welcome-node.js"], { cwd: app, env, timeout: 30_000 })],
+          [
+            "fetch",
+            run(node, ["--import", "./deny-node.mjs", "out/welcome-fetch.js"], { cwd: app, env, timeout: 30_000 })
+          ]
+        ] as const
+        for (const [label, output] of outputs) {
+          process.stdout.write(indent(`Node ${version}: ${output.trimEnd().split("\n").join(`\nNode ${version}: `)}\n`))
+          if (!new RegExp(`^\\[${label}\\] Welcome \\S`, "m").test(output)) {
+            throw new SmokeFailure(`the ${label} program printed no welcome on Node ${version}:\n${output}`)
+          }
+          if (!new RegExp(`^\\[${label}\\] ResourceNotFound 404$`, "m").test(output)) {
+            throw new SmokeFailure(`the ${label} program did not catch ResourceNotFound on Node ${version}:\n${output}`)
+          }
         }
       }
-    }
-  }))
+    }))
 }
 
 /**
@@ -374,14 +404,18 @@ const exportsProgram = (packed: ReadonlyArray<{ manifest: Record<string, any>; e
 }
 
 const summary = () =>
-  `${((Date.now() - started) / 1000).toFixed(1)} s (${timings.map(([l, ms]) => `${l.split(" (")[0]} ${(ms / 1000).toFixed(1)}`).join(", ")})`
+  `${((Date.now() - started) / 1000).toFixed(1)} s (${
+    timings.map(([l, ms]) => `${l.split(" (")[0]} ${(ms / 1000).toFixed(1)}`).join(", ")
+  })`
 
 try {
   await main()
   process.stdout.write(`smoke: ok in ${summary()}\n`)
   if (process.env["SMOKE_KEEP"] !== "1") fs.rmSync(work, { recursive: true, force: true })
 } catch (error) {
-  process.stderr.write(`smoke: FAILED: ${error instanceof SmokeFailure ? error.message : String((error as Error).stack ?? error)}\n`)
+  process.stderr.write(
+    `smoke: FAILED: ${error instanceof SmokeFailure ? error.message : String((error as Error).stack ?? error)}\n`
+  )
   if (fs.existsSync(app)) process.stderr.write(`smoke: the project is kept in ${work}; after ${summary()}\n`)
   else fs.rmSync(work, { recursive: true, force: true })
   process.exitCode = 1

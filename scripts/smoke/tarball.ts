@@ -55,7 +55,9 @@ export const builtModules = (entries: Entries): Array<string> =>
 
 /** The modules users import by subpath: top-level, not `index`, not a command (`bin`). */
 export const publicModules = (entries: Entries): Array<string> => {
-  const bins = Object.values<string>(manifest(entries)["bin"] ?? {}).map((p) => p.replace(/^\.\/(dist|src)\//, "").replace(/\.(js|ts)$/, ""))
+  const bins = Object.values<string>(manifest(entries)["bin"] ?? {}).map((p) =>
+    p.replace(/^\.\/(dist|src)\//, "").replace(/\.(js|ts)$/, "")
+  )
   return builtModules(entries).filter((m) => !m.includes("/") && m !== "index" && !bins.includes(m))
 }
 
@@ -90,10 +92,14 @@ export const checkTarball = (entries: Entries, options: CheckOptions = {}): Arra
   }
   const name: string = pkg["name"] ?? "<unnamed>"
 
-  if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(pkg["version"] ?? "")) problems.push(`${name}: version ${pkg["version"]} is not semver`)
+  if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(pkg["version"] ?? "")) {
+    problems.push(`${name}: version ${pkg["version"]} is not semver`)
+  }
   if (pkg["license"] !== "BSD-3-Clause") problems.push(`${name}: license is ${pkg["license"]}, expected BSD-3-Clause`)
   if (pkg["type"] !== "module") problems.push(`${name}: "type" is not "module"`)
-  if (!Array.isArray(pkg["sideEffects"]) && pkg["sideEffects"] !== false) problems.push(`${name}: "sideEffects" is not declared`)
+  if (!Array.isArray(pkg["sideEffects"]) && pkg["sideEffects"] !== false) {
+    problems.push(`${name}: "sideEffects" is not declared`)
+  }
   for (const key of DEPENDENCY_FIELDS) {
     for (const [dep, range] of Object.entries<string>(pkg[key] ?? {})) {
       if (/^(workspace|link|file):/.test(range)) problems.push(`${name}: ${key}.${dep} is "${range}"`)
@@ -111,20 +117,26 @@ export const checkTarball = (entries: Entries, options: CheckOptions = {}): Arra
   const expectTarget = (key: string, types: string, js: string) => {
     const target = exportsField[key]
     if (target?.types !== types || target?.default !== js) {
-      problems.push(`${name}: exports["${key}"] is ${JSON.stringify(target)}, expected types ${types} and default ${js}`)
+      problems.push(
+        `${name}: exports["${key}"] is ${JSON.stringify(target)}, expected types ${types} and default ${js}`
+      )
     }
   }
   expectTarget(".", "./dist/index.d.ts", "./dist/index.js")
   expectTarget("./*", "./dist/*.d.ts", "./dist/*.js")
   if (exportsField["./internal/*"] !== null) problems.push(`${name}: exports["./internal/*"] is not null`)
-  if (exportsField["./package.json"] !== "./package.json") problems.push(`${name}: exports["./package.json"] is missing`)
+  if (exportsField["./package.json"] !== "./package.json") {
+    problems.push(`${name}: exports["./package.json"] is missing`)
+  }
   for (const [bin, target] of Object.entries<string>(pkg["bin"] ?? {})) {
     const file = target.replace(/^\.\//, "")
     if (!file.startsWith("dist/") || !file.endsWith(".js")) {
       problems.push(`${name}: bin ${bin} points at ${target}, not at dist`)
       continue
     }
-    if (!entries.get(file)?.toString("utf8").startsWith("#!")) problems.push(`${name}: bin ${bin} (${file}) is missing or has no #! line`)
+    if (!entries.get(file)?.toString("utf8").startsWith("#!")) {
+      problems.push(`${name}: bin ${bin} (${file}) is missing or has no #! line`)
+    }
     // a command runs when imported, so it is not a module users may import
     const subpath = "./" + file.slice("dist/".length, -".js".length)
     if (exportsField[subpath] !== null) problems.push(`${name}: exports["${subpath}"] is not null (bin ${bin})`)

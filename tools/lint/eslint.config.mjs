@@ -5,7 +5,17 @@ import eslint from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "packages/core/src/generated/**", "bench/results/**"] },
+  // what git ignores: build output, generated code, scratch folders
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "**/.generated/**",
+      "packages/core/src/generated/**",
+      "bench/results/**",
+      "**/.*/**"
+    ]
+  },
   { files: ["**/*.ts", "**/*.mjs"] },
   eslint.configs.recommended,
   tseslint.configs.recommended,
@@ -25,5 +35,17 @@ export default tseslint.config(
       }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }]
     }
-  }
+  },
+  {
+    // plain JavaScript run by Node
+    files: ["**/*.mjs", "**/*.cjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", require: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" }
+  },
+  {
+    // tests, benchmarks and scripts read untyped JSON; type tests bind values only to check their types
+    files: ["**/test/**", "bench/**", "scripts/**", "examples/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" }
+  },
+  { files: ["**/test/types/**"], rules: { "@typescript-eslint/no-unused-vars": "off" } }
 )

@@ -196,8 +196,10 @@ const wrap = (client: OvhClient.Service, recorder: AccessRecorder["Service"]): O
     options?.needAuth === false || path.startsWith("/auth/") ? Effect.void : recorder.record(method, path)
   return {
     ...client,
-    call: <A>(request: OvhClient.Request) => Effect.andThen(note(request.method, request.path, request), client.call<A>(request)),
-    send: <A>(request: OvhClient.Request) => Effect.andThen(note(request.method, request.path, request), client.send<A>(request)),
+    call: <A>(request: OvhClient.Request) =>
+      Effect.andThen(note(request.method, request.path, request), client.call<A>(request)),
+    send: <A>(request: OvhClient.Request) =>
+      Effect.andThen(note(request.method, request.path, request), client.send<A>(request)),
     raw: (request) => Effect.andThen(note(request.method, request.path, request), client.raw(request)),
     get: <A>(path: string, params?: OvhClient.Query, options?: OvhClient.CallOptions) =>
       Effect.andThen(note("GET", path, options), client.get<A>(path, params, options)),

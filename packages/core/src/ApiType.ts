@@ -41,7 +41,9 @@ export const parse = (text: string): Type => {
   if (t.startsWith("[]")) return { _tag: "Array", item: parse(t.slice(2)) }
   if (t.startsWith("map[")) return { _tag: "Map", value: parse(t.slice(t.indexOf("]") + 1)) }
   const lt = t.indexOf("<")
-  if (lt > 0 && t.endsWith(">")) return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parse) }
+  if (lt > 0 && t.endsWith(">")) {
+    return { _tag: "Named", name: t.slice(0, lt), args: splitArgs(t.slice(lt + 1, -1)).map(parse) }
+  }
   return { _tag: "Named", name: t, args: [] }
 }
 

@@ -26,13 +26,14 @@ export class RateLimiter extends Context.Service<RateLimiter, {
   readonly limit: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }>()("@effect-ovh/core/RateLimiter") {
   /** A limiter with `options`; the client built over it sends every request through it. */
-  static readonly layer = (options: Options): Layer.Layer<RateLimiter> =>
-    Layer.sync(RateLimiter, () => make(options))
+  static readonly layer = (options: Options): Layer.Layer<RateLimiter> => Layer.sync(RateLimiter, () => make(options))
 }
 
 /** A new limiter. */
 export const make = (options: Options): RateLimiter["Service"] => {
-  const semaphore = options.maxInFlight === undefined ? undefined : Semaphore.makeUnsafe(Math.max(1, options.maxInFlight))
+  const semaphore = options.maxInFlight === undefined
+    ? undefined
+    : Semaphore.makeUnsafe(Math.max(1, options.maxInFlight))
   const rate = options.perSecond === undefined ? undefined : Math.max(Number.MIN_VALUE, options.perSecond)
   // A token bucket that may go negative: each caller reserves a token on arrival and waits until it
   // would have been there, which keeps the queue in arrival order without a separate queue.

@@ -15,8 +15,8 @@ import * as Pull from "effect/Pull"
 import * as Random from "effect/Random"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
-import * as OvhError from "./OvhError.ts"
 import { isSettled } from "./internal/settled.ts"
+import * as OvhError from "./OvhError.ts"
 
 /** A retry policy. */
 export interface Policy {
@@ -161,7 +161,8 @@ export const resolve = (
   client: Policy & { readonly idempotent?: boolean },
   method: string,
   retry: Retry | undefined
-): Effect.Effect<Resolved> => Effect.map(Effect.service(RetryPolicy), (current) => resolveWith(current, client, method, retry))
+): Effect.Effect<Resolved> =>
+  Effect.map(Effect.service(RetryPolicy), (current) => resolveWith(current, client, method, retry))
 
 /** {@link resolve} with the policy in scope given: `current`. */
 export const resolveWith = (

@@ -10,12 +10,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import * as OvhConfig from "./OvhConfig.ts"
-import * as OvhError from "./OvhError.ts"
 import * as Answer from "./internal/answer.ts"
 import * as Encode from "./internal/encode.ts"
 import * as Prelude from "./internal/prelude.ts"
 import * as Send from "./internal/send.ts"
+import * as OvhConfig from "./OvhConfig.ts"
+import * as OvhError from "./OvhError.ts"
 
 /** A learned offset and the generation that learned it. */
 export interface Sample {

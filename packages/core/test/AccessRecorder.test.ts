@@ -38,7 +38,10 @@ describe("AccessRecorder", () => {
     assert.strictEqual(AccessRecorder.template("/me/accessRestriction/u2f"), "/me/accessRestriction/u2f")
     assert.strictEqual(AccessRecorder.template("/me/bill?date.from=2024-01-01"), "/me/bill")
     assert.strictEqual(AccessRecorder.template("/v1/me/"), "/me")
-    assert.strictEqual(AccessRecorder.template("/email/domain/example.com/account/john"), "/email/domain/*/account/john")
+    assert.strictEqual(
+      AccessRecorder.template("/email/domain/example.com/account/john"),
+      "/email/domain/*/account/john"
+    )
   })
 
   it("prefers known templates, the most literal one first", () => {
@@ -82,7 +85,9 @@ describe("AccessRecorder", () => {
         ])
         return yield* recorder.rules
       }).pipe(
-        Effect.provide(AccessRecorder.AccessRecorder.layer({ print: (report) => Effect.sync(() => reports.push(report)) }))
+        Effect.provide(
+          AccessRecorder.AccessRecorder.layer({ print: (report) => Effect.sync(() => reports.push(report)) })
+        )
       )
       assert.deepStrictEqual(measured, [
         { method: "GET", path: "/me" },
@@ -100,9 +105,13 @@ describe("AccessRecorder", () => {
       const key = yield* fake.createConsumerKey({ rules: request.accessRules })
       const narrow = ConsumerKey.provide(key)
       assert.strictEqual(yield* narrow(program), 2)
-      const outside = yield* narrow(Effect.flatMap(OvhClient.OvhClient, (c) => c.get("/me/api/credential")).pipe(Effect.flip))
+      const outside = yield* narrow(
+        Effect.flatMap(OvhClient.OvhClient, (c) => c.get("/me/api/credential")).pipe(Effect.flip)
+      )
       assert.strictEqual(outside._tag, "NotGranted")
-      const deleting = yield* narrow(Effect.flatMap(OvhClient.OvhClient, (c) => c.delete("/me/api/credential/1")).pipe(Effect.flip))
+      const deleting = yield* narrow(
+        Effect.flatMap(OvhClient.OvhClient, (c) => c.delete("/me/api/credential/1")).pipe(Effect.flip)
+      )
       assert.strictEqual(deleting._tag, "NotGranted")
     }).pipe(Effect.provide(FakeLayer)))
 
@@ -115,7 +124,10 @@ describe("AccessRecorder", () => {
       yield* other.get("/me")
       yield* Effect.flip(other.get("/me/bill/FR12345"))
       yield* other.call({ method: "GET", path: "/auth/currentCredential" })
-      assert.deepStrictEqual(yield* recorder.rules, [{ method: "GET", path: "/me" }, { method: "GET", path: "/me/bill/*" }])
+      assert.deepStrictEqual(yield* recorder.rules, [{ method: "GET", path: "/me" }, {
+        method: "GET",
+        path: "/me/bill/*"
+      }])
       yield* recorder.clear
       assert.strictEqual(yield* recorder.report, "no signed call was recorded: the program needs no access rule")
     }).pipe(Effect.provide(AccessRecorder.AccessRecorder.layer({ print: false })), Effect.provide(FakeLayer)))

@@ -114,7 +114,11 @@ describe("ClockSkew", () => {
     Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
       const fake = yield* FakeOvhApi.FakeOvhApi
-      yield* fake.failNext(FakeOvhApi.Fault.status(400, { body: JSON.stringify({ errorCode: "QUERY_TIME_OUT", message: "Query out of time" }) }))
+      yield* fake.failNext(
+        FakeOvhApi.Fault.status(400, {
+          body: JSON.stringify({ errorCode: "QUERY_TIME_OUT", message: "Query out of time" })
+        })
+      )
       const error = yield* Effect.flip(client.get("/auth/details", undefined, { needAuth: false }))
       assert.strictEqual(error._tag, "BadParameters")
       assert.strictEqual(timeCalls(yield* fake.calls), 0)

@@ -5,7 +5,10 @@ const base = "https://eu.api.ovh.com/1.0"
 
 describe("OvhClient encoding", () => {
   it("writes GET/DELETE params as python-ovh does, arrays as repeated keys, undefined dropped", () => {
-    assert.strictEqual(OvhClient.urlOf(base, "/me/bill", { query: "string", param: "test" }), `${base}/me/bill?query=string&param=test`)
+    assert.strictEqual(
+      OvhClient.urlOf(base, "/me/bill", { query: "string", param: "test" }),
+      `${base}/me/bill?query=string&param=test`
+    )
     assert.strictEqual(OvhClient.urlOf(base, "/x", { checkbox: true, off: false }), `${base}/x?checkbox=true&off=false`)
     assert.strictEqual(OvhClient.urlOf(base, "/x", { a: [1, 2], b: undefined, c: 3 }), `${base}/x?a=1&a=2&c=3`)
     assert.strictEqual(OvhClient.urlOf(base, "/x", { n: null }), `${base}/x?n=null`)
@@ -38,7 +41,10 @@ describe("OvhClient encoding", () => {
   it("writes compact JSON bodies with non-ASCII escaped as \\uXXXX", () => {
     assert.strictEqual(OvhClient.encodeBody({ a: "b", c: "d" }), `{"a":"b","c":"d"}`)
     assert.strictEqual(OvhClient.encodeBody({ name: "Élodie ☃ 😀" }), `{"name":"\\u00c9lodie \\u2603 \\ud83d\\ude00"}`)
-    assert.strictEqual(OvhClient.encodeBody({ flag: true, n: 1.5, nested: { x: [1] } }), `{"flag":true,"n":1.5,"nested":{"x":[1]}}`)
+    assert.strictEqual(
+      OvhClient.encodeBody({ flag: true, n: 1.5, nested: { x: [1] } }),
+      `{"flag":true,"n":1.5,"nested":{"x":[1]}}`
+    )
     assert.deepStrictEqual(JSON.parse(OvhClient.encodeBody({ name: "Élodie ☃ 😀" })), { name: "Élodie ☃ 😀" })
   })
 })

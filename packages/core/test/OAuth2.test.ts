@@ -25,12 +25,16 @@ const clientLayer = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhCo
     const fake = yield* FakeOvhApi.FakeOvhApi
     yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
     const options: OvhConfig.Options = { endpoint: fake.baseUrl, ...override(fake) }
-    return OvhClient.OvhClient.layer.pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)])))
+    return OvhClient.OvhClient.layer.pipe(
+      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)]))
+    )
   }))
 
 /** An OAuth2 client (unless `override` says otherwise) of a fresh in-memory fake. */
 const layerWith = (fakeOptions: FakeOvhApi.Options = {}, override = oauth2Options) =>
-  clientLayer(override).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME, ...fakeOptions })))
+  clientLayer(override).pipe(
+    Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME, ...fakeOptions }))
+  )
 
 const tokenCalls = (calls: ReadonlyArray<FakeOvhApi.Call>) => calls.filter((c) => c.path === "/auth/oauth2/token")
 
@@ -75,7 +79,9 @@ describe("OAuth2", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       // a slow token endpoint: every call arrives while the first token is still on its way
       yield* fake.failRoute({ path: "/auth/oauth2/token" }, FakeOvhApi.Fault.delay("1 second"), 1)
-      const results = yield* withClock(Effect.all(Array.from({ length: 100 }, () => getMe), { concurrency: "unbounded" }))
+      const results = yield* withClock(
+        Effect.all(Array.from({ length: 100 }, () => getMe), { concurrency: "unbounded" })
+      )
       assert.strictEqual(results.length, 100)
       const calls = yield* fake.calls
       assert.strictEqual(tokenCalls(calls).length, 1)
@@ -105,7 +111,9 @@ describe("OAuth2", () => {
       yield* fake.clearCalls
       // answers take 100 ms, so the 30 calls meet the 401 together
       yield* fake.setLatency("100 millis")
-      const results = yield* withClock(Effect.all(Array.from({ length: 30 }, () => getMe), { concurrency: "unbounded" }))
+      const results = yield* withClock(
+        Effect.all(Array.from({ length: 30 }, () => getMe), { concurrency: "unbounded" })
+      )
       assert.strictEqual(results.length, 30)
       const calls = yield* fake.calls
       assert.strictEqual(tokenCalls(calls).length, 1)
@@ -116,7 +124,10 @@ describe("OAuth2", () => {
   it.effect("retries a 401 only once: a token refused again is the API's typed error", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      yield* fake.route({ method: "GET", path: "/me" }, () => Effect.succeed({ status: 401, body: { message: "nope" } }))
+      yield* fake.route(
+        { method: "GET", path: "/me" },
+        () => Effect.succeed({ status: 401, body: { message: "nope" } })
+      )
       const error = yield* Effect.flip(getMe)
       assert.strictEqual(error._tag, "NotCredential")
       const calls = yield* fake.calls
@@ -180,12 +191,17 @@ describe("OAuth2", () => {
       assert.strictEqual(error._tag, "InvalidCredential")
       calls = yield* fake.calls
       assert.strictEqual(calls.length, 3)
-    }).pipe(Effect.provide(Layer.unwrap(Effect.gen(function*() {
-      // a token obtained elsewhere: here, from the fake's token endpoint
-      const fake = yield* FakeOvhApi.FakeOvhApi
-      const token = yield* OAuth2.fetchToken(yield* HttpClient.HttpClient, { ...fake.oauth2, tokenUrl: fake.tokenUrl })
-      return clientLayer(() => ({ accessToken: token.accessToken }))
-    })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME }))))))
+    }).pipe(Effect.provide(
+      Layer.unwrap(Effect.gen(function*() {
+        // a token obtained elsewhere: here, from the fake's token endpoint
+        const fake = yield* FakeOvhApi.FakeOvhApi
+        const token = yield* OAuth2.fetchToken(yield* HttpClient.HttpClient, {
+          ...fake.oauth2,
+          tokenUrl: fake.tokenUrl
+        })
+        return clientLayer(() => ({ accessToken: token.accessToken }))
+      })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+    )))
 
   it.effect("asks with the client-credentials grant, scope all, Basic authentication and Accept JSON", () =>
     Effect.gen(function*() {
@@ -232,7 +248,9 @@ describe("OAuth2", () => {
       }))
       assert.strictEqual(error.status, 502)
       assert.include(error.detail, "<redacted>")
-      for (const text of [error.message, inspect(error), JSON.stringify(error)]) assert.notInclude(text, "hunter2-secret")
+      for (const text of [error.message, inspect(error), JSON.stringify(error)]) {
+        assert.notInclude(text, "hunter2-secret")
+      }
       assert.isTrue(OvhError.isTransient(error))
     }))
 
@@ -295,7 +313,9 @@ describe("OAuth2", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
       const client = OvhClient.OvhClient.layer.pipe(
-        Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ endpoint: fake.baseUrl, ...oauth2Options(fake) })])),
+        Layer.provide(
+          OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ endpoint: fake.baseUrl, ...oauth2Options(fake) })])
+        ),
         Layer.provide(FetchHttpClient.layer)
       )
       yield* Effect.gen(function*() {

@@ -29,12 +29,15 @@ const capture = () => {
     const fake = yield* FakeOvhApi.FakeOvhApi
     const recording = Layer.effect(
       HttpClient.HttpClient,
-      Effect.map(Effect.service(HttpClient.HttpClient), (http) =>
-        HttpClient.tapRequest(http, (request) =>
-          Effect.sync(() => {
-            const signature = request.headers["x-ovh-signature"]
-            if (signature !== undefined) signatures.push(signature)
-          })))
+      Effect.map(
+        Effect.service(HttpClient.HttpClient),
+        (http) =>
+          HttpClient.tapRequest(http, (request) =>
+            Effect.sync(() => {
+              const signature = request.headers["x-ovh-signature"]
+              if (signature !== undefined) signatures.push(signature)
+            }))
+      )
     )
     return OvhClient.OvhClient.layer.pipe(
       Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))])),
@@ -86,7 +89,9 @@ describe("Observability", () => {
         assert.strictEqual(attempt.parent._tag === "Some" ? attempt.parent.value.spanId : "", call!.spanId)
       }
 
-      const debug = seen.lines.map((line) => JSON.parse(line) as { message: unknown; level: string; annotations: Record<string, unknown> })
+      const debug = seen.lines.map((line) =>
+        JSON.parse(line) as { message: unknown; level: string; annotations: Record<string, unknown> }
+      )
       const text = debug.map((l) => JSON.stringify(l.message))
       assert.isTrue(text.some((m) => m.includes("/me/bill/B1: attempt 1, ApiError")))
       assert.isTrue(text.some((m) => /ApiError at attempt 1, retrying in \d+ms/.test(m)))
@@ -126,7 +131,9 @@ describe("Observability", () => {
             name: s.name,
             attributes: s.attributes,
             events: s.events,
-            failure: s.status._tag === "Ended" && s.status.exit._tag === "Failure" ? Cause.pretty(s.status.exit.cause) : ""
+            failure: s.status._tag === "Ended" && s.status.exit._tag === "Failure"
+              ? Cause.pretty(s.status.exit.cause)
+              : ""
           }, { depth: 10 })
         ),
         ...seen.lines,

@@ -1,7 +1,7 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
 import * as OvhConfig from "@effect-ovh/core/OvhConfig"
-import * as RetryPolicy from "@effect-ovh/core/RetryPolicy"
 import type * as OvhError from "@effect-ovh/core/OvhError"
+import * as RetryPolicy from "@effect-ovh/core/RetryPolicy"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
@@ -22,7 +22,9 @@ const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConf
       consumerKey: fake.credentials.consumerKey,
       ...override(fake)
     }
-    return OvhClient.OvhClient.layer.pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)])))
+    return OvhClient.OvhClient.layer.pipe(
+      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)]))
+    )
   })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
 
 const TestLayer = layerWith()
@@ -86,7 +88,10 @@ describe("OvhClient", () => {
         localCopy: false
       })
       const calls = (yield* fake.calls).filter((c) => !c.path.endsWith("/auth/time"))
-      assert.deepStrictEqual(calls[0]!.query, { "date.from": "2024-01-01T00:00:00Z", "date.to": "2024-02-01T00:00:00Z" })
+      assert.deepStrictEqual(calls[0]!.query, {
+        "date.from": "2024-01-01T00:00:00Z",
+        "date.to": "2024-02-01T00:00:00Z"
+      })
       assert.strictEqual(calls[0]!.headers["x-ovh-nic"], "ab12345-ovh")
       assert.strictEqual(calls[1]!.status, 200)
       assert.deepStrictEqual(calls[1]!.body, { from: "contact@example.com", to: "ada@example.org", localCopy: false })
@@ -102,9 +107,18 @@ describe("OvhClient", () => {
       yield* fake.seed("/domain/zone", ["example.com"])
       assert.deepStrictEqual(yield* client.get("/me/bill/{billId}", { billId: "B 1" }), { billId: "B 1" })
       yield* client.get("/domain/zone/{zoneName}/record", { zoneName: "example.com", fieldType: "A" })
-      yield* client.post("/email/domain/{domain}/redirection", { domain: "example.com", _from: "a@example.com", to: "b@example.org", localCopy: false })
+      yield* client.post("/email/domain/{domain}/redirection", {
+        domain: "example.com",
+        _from: "a@example.com",
+        to: "b@example.org",
+        localCopy: false
+      })
       const calls = (yield* fake.calls).filter((c) => !c.path.endsWith("/auth/time"))
-      assert.deepStrictEqual(calls.map((c) => c.path), ["/me/bill/B 1", "/domain/zone/example.com/record", "/email/domain/example.com/redirection"])
+      assert.deepStrictEqual(calls.map((c) => c.path), [
+        "/me/bill/B 1",
+        "/domain/zone/example.com/record",
+        "/email/domain/example.com/redirection"
+      ])
       assert.deepStrictEqual(calls[1]!.query, { fieldType: "A" })
       assert.deepStrictEqual(calls[2]!.body, { from: "a@example.com", to: "b@example.org", localCopy: false })
 
@@ -120,8 +134,14 @@ describe("OvhClient", () => {
     Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
       const fake = yield* FakeOvhApi.FakeOvhApi
-      yield* fake.route({ method: "DELETE", path: "/domain/zone/{zoneName}/record/{id}" }, () => Effect.succeed({ status: 204 }))
-      yield* fake.route({ method: "GET", path: "/me/contact/{contactId}" }, () => Effect.succeed({ status: 200, body: null }))
+      yield* fake.route(
+        { method: "DELETE", path: "/domain/zone/{zoneName}/record/{id}" },
+        () => Effect.succeed({ status: 204 })
+      )
+      yield* fake.route(
+        { method: "GET", path: "/me/contact/{contactId}" },
+        () => Effect.succeed({ status: 200, body: null })
+      )
       assert.isNull(yield* client.delete("/domain/zone/example.com/record/1"))
       assert.isNull(yield* client.get("/me/contact/1"))
       const reply = yield* client.send({ method: "GET", path: "/me" })
@@ -172,14 +192,16 @@ describe("OvhClient", () => {
         const fake = yield* FakeOvhApi.FakeOvhApi
         const ck = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/me" }] })
         const client = yield* OvhClient.OvhClient.pipe(
-          Effect.provide(Layer.fresh(OvhClient.OvhClient.layer).pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([
-            OvhConfig.fromOptions({
-              endpoint: fake.baseUrl,
-              applicationKey: fake.credentials.applicationKey,
-              applicationSecret: fake.credentials.applicationSecret,
-              consumerKey: ck
-            })
-          ]))))
+          Effect.provide(
+            Layer.fresh(OvhClient.OvhClient.layer).pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([
+              OvhConfig.fromOptions({
+                endpoint: fake.baseUrl,
+                applicationKey: fake.credentials.applicationKey,
+                applicationSecret: fake.credentials.applicationSecret,
+                consumerKey: ck
+              })
+            ])))
+          )
         )
         assert.isObject(yield* client.get("/me"))
         const error = yield* Effect.flip(client.get("/me/bill"))
@@ -193,7 +215,9 @@ describe("OvhClient", () => {
       ))
 
     it.effect("InvalidKey with an unknown application key", () =>
-      expectTag("InvalidKey", () => Effect.void).pipe(Effect.provide(layerWith(() => ({ applicationKey: "unknownAppKey" })))))
+      expectTag("InvalidKey", () => Effect.void).pipe(
+        Effect.provide(layerWith(() => ({ applicationKey: "unknownAppKey" })))
+      ))
 
     it.effect("InvalidCredential with an expired consumer key", () =>
       expectTag("InvalidCredential", (fake) => fake.expireConsumerKey(fake.credentials.consumerKey)).pipe(
@@ -204,16 +228,21 @@ describe("OvhClient", () => {
     it.effect("InvalidCredential with a consumer key nobody validated yet", () =>
       Effect.gen(function*() {
         const fake = yield* FakeOvhApi.FakeOvhApi
-        const pending = yield* fake.createConsumerKey({ rules: [{ method: "GET", path: "/*" }], state: "pendingValidation" })
+        const pending = yield* fake.createConsumerKey({
+          rules: [{ method: "GET", path: "/*" }],
+          state: "pendingValidation"
+        })
         const client = yield* OvhClient.OvhClient.pipe(
-          Effect.provide(Layer.fresh(OvhClient.OvhClient.layer).pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([
-            OvhConfig.fromOptions({
-              endpoint: fake.baseUrl,
-              applicationKey: fake.credentials.applicationKey,
-              applicationSecret: fake.credentials.applicationSecret,
-              consumerKey: pending
-            })
-          ]))))
+          Effect.provide(
+            Layer.fresh(OvhClient.OvhClient.layer).pipe(Layer.provide(OvhConfig.OvhConfig.layerSources([
+              OvhConfig.fromOptions({
+                endpoint: fake.baseUrl,
+                applicationKey: fake.credentials.applicationKey,
+                applicationSecret: fake.credentials.applicationSecret,
+                consumerKey: pending
+              })
+            ])))
+          )
         )
         const error = yield* Effect.flip(client.get("/me"))
         assert.strictEqual(error._tag, "InvalidCredential")
@@ -243,14 +272,19 @@ describe("OvhClient", () => {
 
     it.effect("ApiError with a short excerpt for an HTML error page", () =>
       Effect.gen(function*() {
-        const error = yield* expectTag("ApiError", (fake) => fake.failNext(FakeOvhApi.Fault.status(502, { html: true })))
+        const error = yield* expectTag(
+          "ApiError",
+          (fake) => fake.failNext(FakeOvhApi.Fault.status(502, { html: true }))
+        )
         assert.notInclude(error.message, "<")
         assert.isAtMost(error.message.length, 201)
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("InvalidResponse for a 2xx body that is not JSON", () =>
-      expectTag("InvalidResponse", (fake) =>
-        fake.failNext({ _tag: "Status", status: 200, body: "<html>maintenance</html>" })).pipe(Effect.provide(TestLayer)))
+      expectTag(
+        "InvalidResponse",
+        (fake) => fake.failNext({ _tag: "Status", status: 200, body: "<html>maintenance</html>" })
+      ).pipe(Effect.provide(TestLayer)))
 
     it.effect("NetworkError when the connection drops", () =>
       Effect.gen(function*() {
@@ -286,7 +320,9 @@ describe("OvhClient", () => {
       yield* fake.failNext(FakeOvhApi.Fault.status(500))
       errors.push(yield* Effect.flip(client.get("/me")))
       for (const error of errors) {
-        for (const shown of [inspect(error, { depth: 10 }), String(error), JSON.stringify(error), (error as Error).message]) {
+        for (
+          const shown of [inspect(error, { depth: 10 }), String(error), JSON.stringify(error), (error as Error).message]
+        ) {
           assert.notInclude(shown, secret)
           assert.notInclude(shown, consumerKey)
         }

@@ -12,7 +12,11 @@ const answer = (status: number, body: unknown, extra: Partial<OvhError.Answer> =
 
 describe("OvhError", () => {
   const cases: ReadonlyArray<[number, unknown, OvhError.Tag]> = [
-    [400, { errorCode: "INVALID_SIGNATURE", httpCode: "400 Bad Request", message: "Invalid signature" }, "InvalidSignature"],
+    [
+      400,
+      { errorCode: "INVALID_SIGNATURE", httpCode: "400 Bad Request", message: "Invalid signature" },
+      "InvalidSignature"
+    ],
     [400, { message: "Invalid parameter" }, "BadParameters"],
     [400, { errorCode: "QUERY_TIME_OUT", message: "Query out of time" }, "BadParameters"],
     [403, { errorCode: "INVALID_KEY", message: "This application key is invalid" }, "InvalidKey"],
@@ -55,7 +59,9 @@ describe("OvhError", () => {
   })
 
   it("keeps a short text excerpt of an HTML error page", () => {
-    const error = OvhError.fromAnswer(answer(503, `<html><head><title>x</title></head><body>${"Service Unavailable ".repeat(40)}</body></html>`))
+    const error = OvhError.fromAnswer(
+      answer(503, `<html><head><title>x</title></head><body>${"Service Unavailable ".repeat(40)}</body></html>`)
+    )
     assert.strictEqual(error._tag, "ApiError")
     assert.isAtMost(error.message.length, 201)
     assert.include(error.message, "Service Unavailable")
@@ -70,6 +76,8 @@ describe("OvhError", () => {
     assert.isTrue(OvhError.isTransient(OvhError.fromAnswer(answer(503, null))))
     assert.isFalse(OvhError.isTransient(OvhError.fromAnswer(answer(501, null))))
     assert.isFalse(OvhError.isTransient(OvhError.fromAnswer(answer(404, null))))
-    assert.isTrue(OvhError.isTransient(new OvhError.NetworkError({ method: "GET", path: "/me", reason: "Timeout", detail: "x" })))
+    assert.isTrue(
+      OvhError.isTransient(new OvhError.NetworkError({ method: "GET", path: "/me", reason: "Timeout", detail: "x" }))
+    )
   })
 })

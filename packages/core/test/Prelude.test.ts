@@ -10,12 +10,16 @@ import { TestClock } from "effect/testing"
 const SERVER_TIME = 1_700_000_000
 
 /** A client configured with `override(fake)` (application key by default), over a fresh in-memory fake. */
-const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConfig.Options = FakeOvhApi.clientOptions) =>
+const layerWith = (
+  override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConfig.Options = FakeOvhApi.clientOptions
+) =>
   Layer.unwrap(Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
     yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
     return OvhClient.OvhClient.layer.pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ endpoint: fake.baseUrl, ...override(fake) })]))
+      Layer.provide(
+        OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions({ endpoint: fake.baseUrl, ...override(fake) })])
+      )
     )
   })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
 
@@ -96,7 +100,10 @@ describe("Prelude", () => {
       const client = yield* OvhClient.OvhClient
       const fiber = yield* Effect.forkChild(
         Effect.all(
-          Array.from({ length: 1000 }, (_, i) => Effect.flip(client.get("/me", undefined, { timeout: i === 0 ? "2 seconds" : "1 hour" }))),
+          Array.from(
+            { length: 1000 },
+            (_, i) => Effect.flip(client.get("/me", undefined, { timeout: i === 0 ? "2 seconds" : "1 hour" }))
+          ),
           { concurrency: "unbounded" }
         )
       )

@@ -40,13 +40,19 @@ describe("RateLimiter", () => {
       const limiter = RateLimiter.make({ perSecond: 5 })
       const starts: Array<number> = []
       const fiber = yield* Effect.forkChild(Effect.all(
-        Array.from({ length: 12 }, () => limiter.limit(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t))))),
+        Array.from({ length: 12 }, () =>
+          limiter.limit(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t))))),
         { concurrency: "unbounded" }
       ))
       yield* TestClock.adjust("10 seconds")
       yield* Fiber.join(fiber)
       // 5 at once, then one every 200 ms
-      assert.deepStrictEqual(starts.sort((a, b) => a - b), [0, 0, 0, 0, 0, 200, 400, 600, 800, 1000, 1200, 1400])
+      assert.deepStrictEqual(
+        starts.sort((a, b) =>
+          a - b
+        ),
+        [0, 0, 0, 0, 0, 200, 400, 600, 800, 1000, 1200, 1400]
+      )
     }))
 
   it.effect("a caller that gives up while queued hands its slot back", () =>
@@ -57,7 +63,9 @@ describe("RateLimiter", () => {
       yield* Effect.yieldNow
       yield* Fiber.interrupt(queued)
       const starts: Array<number> = []
-      const next = yield* Effect.forkChild(limiter.limit(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t)))))
+      const next = yield* Effect.forkChild(
+        limiter.limit(Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sync(() => starts.push(t))))
+      )
       yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(next)
       assert.deepStrictEqual(starts, [1000])

@@ -63,7 +63,13 @@ describe("RetryPolicy", () => {
       const throttled = new OvhError.TooManyRequests({ status: 429, message: "slow down", method: "GET", path: "/me" })
       const [, first] = yield* step(0, throttled)
       assert.strictEqual(Duration.toMillis(first), 1_000)
-      const asked = new OvhError.TooManyRequests({ status: 429, message: "slow down", method: "GET", path: "/me", retryAfter: 7 })
+      const asked = new OvhError.TooManyRequests({
+        status: 429,
+        message: "slow down",
+        method: "GET",
+        path: "/me",
+        retryAfter: 7
+      })
       const [, second] = yield* step(0, asked)
       assert.strictEqual(Duration.toMillis(second), 7_000)
     }).pipe(middleRandom))
@@ -71,7 +77,13 @@ describe("RetryPolicy", () => {
   it.effect("stops when the next wait would end after the total time cap", () =>
     Effect.gen(function*() {
       const step = yield* Schedule.toStep(RetryPolicy.makeSchedule({ maxElapsed: "10 seconds" }))
-      const asked = new OvhError.TooManyRequests({ status: 429, message: "slow", method: "GET", path: "/me", retryAfter: 60 })
+      const asked = new OvhError.TooManyRequests({
+        status: 429,
+        message: "slow",
+        method: "GET",
+        path: "/me",
+        retryAfter: 60
+      })
       const exit = yield* Effect.exit(step(0, asked))
       assert.strictEqual(exit._tag, "Failure")
     }))
@@ -217,7 +229,9 @@ describe("Retry", () => {
     Effect.gen(function*() {
       const { client, fake } = yield* ready
       yield* fake.failNext(503, 2)
-      const error = yield* Effect.flip(client.get("/me").pipe(Effect.provideService(RetryPolicy.RetryPolicy, RetryPolicy.none)))
+      const error = yield* Effect.flip(
+        client.get("/me").pipe(Effect.provideService(RetryPolicy.RetryPolicy, RetryPolicy.none))
+      )
       assert.strictEqual(error._tag, "ApiError")
       const fiber = yield* Effect.forkChild(
         client.get("/me").pipe(

@@ -50,13 +50,24 @@ describe("Signature", () => {
 
   it("hashes non-ASCII bodies as UTF-8", () => {
     // sha1("é") over UTF-8 bytes c3 a9
-    const sig = Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body: "é", timestamp: "" })
+    const sig = Signature.sign({
+      applicationSecret: "",
+      consumerKey: "",
+      method: "",
+      url: "",
+      body: "é",
+      timestamp: ""
+    })
     assert.match(sig, /^\$1\$[0-9a-f]{40}$/)
-    assert.notStrictEqual(sig, Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body: "e", timestamp: "" }))
+    assert.notStrictEqual(
+      sig,
+      Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body: "e", timestamp: "" })
+    )
   })
 
   it("agrees with node:crypto's SHA-1 at every length around the block boundaries, ASCII or not", () => {
-    const payloadOf = (body: string) => Signature.payload({ applicationSecret: "", consumerKey: "", method: "", url: "", body, timestamp: "" })
+    const payloadOf = (body: string) =>
+      Signature.payload({ applicationSecret: "", consumerKey: "", method: "", url: "", body, timestamp: "" })
     const expected = (body: string) => "$1$" + createHash("sha1").update(payloadOf(body), "utf8").digest("hex")
     const alphabet = ["a", "Z", "0", "/", "~", " ", "é", "€", "\u{1F600}"]
     let seed = 7
@@ -65,7 +76,14 @@ describe("Signature", () => {
       const ascii = Array.from({ length }, () => alphabet[next() % 6]).join("")
       const mixed = Array.from({ length }, () => alphabet[next() % alphabet.length]).join("")
       for (const body of [ascii, mixed]) {
-        const actual = Signature.sign({ applicationSecret: "", consumerKey: "", method: "", url: "", body, timestamp: "" })
+        const actual = Signature.sign({
+          applicationSecret: "",
+          consumerKey: "",
+          method: "",
+          url: "",
+          body,
+          timestamp: ""
+        })
         assert.strictEqual(actual, expected(body), `length ${length}: ${JSON.stringify(body)}`)
       }
     }

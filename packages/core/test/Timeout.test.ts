@@ -52,7 +52,9 @@ describe("Timeout", () => {
     const probe: Probe = { started: 0, interrupted: 0 }
     return Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
-      const fiber = yield* Effect.forkChild(Effect.flip(client.post("/me/sshKey", { keyName: "k" }, { timeout: "5 seconds" })))
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(client.post("/me/sshKey", { keyName: "k" }, { timeout: "5 seconds" }))
+      )
       yield* TestClock.adjust("4999 millis")
       assert.strictEqual(probe.started, 1)
       assert.strictEqual(probe.interrupted, 0)
@@ -87,7 +89,9 @@ describe("Timeout", () => {
     return Effect.gen(function*() {
       const client = yield* OvhClient.OvhClient
       const byClient = yield* Effect.forkChild(Effect.flip(client.get("/me", undefined, { retry: false })))
-      const byCall = yield* Effect.forkChild(Effect.flip(client.get("/me", undefined, { retry: false, timeout: "1 second" })))
+      const byCall = yield* Effect.forkChild(
+        Effect.flip(client.get("/me", undefined, { retry: false, timeout: "1 second" }))
+      )
       yield* TestClock.adjust("1 second")
       assert.strictEqual((yield* Fiber.join(byCall))._tag, "NetworkError")
       assert.strictEqual(probe.interrupted, 1)
@@ -104,7 +108,9 @@ describe("Timeout", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
       yield* fake.failNext(FakeOvhApi.Fault.delay("10 minutes"))
-      const fiber = yield* Effect.forkChild(client.get<{ firstname: string }>("/me", undefined, { timeout: "2 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        client.get<{ firstname: string }>("/me", undefined, { timeout: "2 seconds" })
+      )
       yield* TestClock.adjust("3 seconds")
       assert.strictEqual((yield* Fiber.join(fiber)).firstname, "Ada")
       // the abandoned request never got an answer
@@ -118,7 +124,9 @@ describe("Timeout", () => {
       const fake = yield* FakeOvhApi.FakeOvhApi
       yield* fake.clearCalls
       yield* fake.failNext(FakeOvhApi.Fault.delay("10 minutes"))
-      const fiber = yield* Effect.forkChild(Effect.flip(client.post("/me/sshKey", { keyName: "k", key: "ssh-ed25519 A" })))
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(client.post("/me/sshKey", { keyName: "k", key: "ssh-ed25519 A" }))
+      )
       yield* TestClock.adjust("1 hour")
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag === "NetworkError" ? error.reason : error._tag, "Timeout")

@@ -40,14 +40,15 @@ export const configSources = (
 /** `OvhConfig` from code, `OVH_*` through the current `ConfigProvider` (or `options.env`), and files. */
 export const layerConfig = (
   options: Options = {}
-): Layer.Layer<OvhConfig.OvhConfig, OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError> =>
-  OvhConfigFile.layerConfig(options)
+): Layer.Layer<
+  OvhConfig.OvhConfig,
+  OvhConfig.OvhConfigError | Endpoint.InvalidEndpoint | OvhConfigFile.OvhConfigFileError
+> => OvhConfigFile.layerConfig(options)
 
 /** The undici `HttpClient` (`UndiciHttpClient`), keep-alive, with the explicit proxy or the environment's. */
 export const layerHttpClient = (
   options: Pick<Options, "proxy" | "env"> = {}
-): Layer.Layer<HttpClient.HttpClient, OvhConfig.OvhConfigError> =>
-  UndiciHttpClient.layer(options)
+): Layer.Layer<HttpClient.HttpClient, OvhConfig.OvhConfigError> => UndiciHttpClient.layer(options)
 
 /**
  * The whole client for Node: `OvhClient` (and the `OvhConfig` and `TimeDelta` it uses) over undici,

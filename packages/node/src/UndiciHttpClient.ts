@@ -127,6 +127,7 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     })
   }
   pipe() {
+    // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as Effect's own classes pass it
     return pipeArguments(this, arguments)
   }
 }
@@ -309,7 +310,9 @@ const checkProxies = (options: Options): Effect.Effect<void, OvhConfig.OvhConfig
   const env = options.env ?? process.env
   return Effect.forEach(["HTTPS_PROXY", "HTTP_PROXY"], (name) => {
     const value = pick(env, name)
-    return value === undefined ? Effect.void : Effect.asVoid(OvhConfig.checkProxy(value, `environment variable ${name}`))
+    return value === undefined
+      ? Effect.void
+      : Effect.asVoid(OvhConfig.checkProxy(value, `environment variable ${name}`))
   }, { discard: true })
 }
 

@@ -3,8 +3,8 @@ import type * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import * as FakeOvhServer from "@effect-ovh/testing/FakeOvhServer"
-import { assert, layer } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Context, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Http from "node:http"
@@ -18,7 +18,13 @@ const proxyServer = Effect.acquireRelease(
       relayed.push(`${req.method} ${req.url}`)
       const target = new URL(req.url!)
       const upstream = Http.request(
-        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: req.method,
+          headers: req.headers
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers)
           answer.pipe(res)
@@ -43,15 +49,18 @@ const proxyServer = Effect.acquireRelease(
       resume(Effect.succeed({ url: `http://127.0.0.1:${address.port}`, relayed, server }))
     })
   }),
-  ({ server }) => Effect.callback<void>((resume) => {
-    server.closeAllConnections()
-    server.close(() => resume(Effect.void))
-  })
+  ({ server }) =>
+    Effect.callback<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
 )
 
 /** Runs `f` with the client of a fresh `NodeOvh.layer(options)`. */
-const withClient = <A, E>(options: NodeOvh.Options, f: (client: OvhClient.OvhClient["Service"]) => Effect.Effect<A, E>) =>
-  Effect.flatMap(OvhClient.OvhClient, f).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
+const withClient = <A, E>(
+  options: NodeOvh.Options,
+  f: (client: OvhClient.OvhClient["Service"]) => Effect.Effect<A, E>
+) => Effect.flatMap(OvhClient.OvhClient, f).pipe(Effect.provide(Layer.fresh(NodeOvh.layer(options))))
 
 const optionsOf = (fake: FakeOvhApi.FakeOvhApi["Service"]): NodeOvh.Options => ({
   endpoint: fake.baseUrl,
@@ -100,7 +109,10 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
       assert.isAbove(proxy.relayed.length, 0)
 
       proxy.relayed.length = 0
-      yield* greet({ ...optionsOf(fake), env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" } })
+      yield* greet({
+        ...optionsOf(fake),
+        env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" }
+      })
       assert.strictEqual(proxy.relayed.length, 0)
     }).pipe(Effect.scoped))
 
@@ -152,7 +164,9 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
         rawBody: "Linus"
       })
       assert.deepStrictEqual(platform, ours)
-      const keys = (yield* fake.calls).filter((c) => c.method === "POST").map((c) => (c.body as { keyName: string }).keyName)
+      const keys = (yield* fake.calls).filter((c) => c.method === "POST").map((c) =>
+        (c.body as { keyName: string }).keyName
+      )
       assert.includeMembers(keys, ["k-ours", "k-platform"])
     }))
 
@@ -187,7 +201,10 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
       const fake = yield* FakeOvhApi.FakeOvhApi
       // unsigned, so nothing goes through the HttpClient first to learn the server time
       const error = yield* Effect.flip(
-        Effect.flatMap(OvhClient.OvhClient, (client) => client.get("/auth/time", undefined, { needAuth: false, retry: false })).pipe(
+        Effect.flatMap(
+          OvhClient.OvhClient,
+          (client) => client.get("/auth/time", undefined, { needAuth: false, retry: false })
+        ).pipe(
           Effect.provide(NodeOvh.layer({ ...optionsOf(fake), endpoint: "http://127.0.0.1:9/1.0" }))
         )
       )
@@ -205,7 +222,10 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
             yield* fake.clearCalls
             yield* fake.failNext(503)
             const result = yield* Effect.result(client.get("/me"))
-            return { outcome: result._tag === "Success" ? "ok" : result.failure._tag, requests: (yield* fake.calls).length }
+            return {
+              outcome: result._tag === "Success" ? "ok" : result.failure._tag,
+              requests: (yield* fake.calls).length
+            }
           }))
       assert.deepStrictEqual(yield* run({ ...optionsOf(fake), retry: { schedule: Schedule.spaced("10 millis") } }), {
         outcome: "ok",
@@ -232,10 +252,14 @@ layer(FakeOvhServer.layer({ data: { "/me": { firstname: "Linus", name: "T", nich
   it.effect("a proxy that is not a URL, in code or in HTTPS_PROXY, is an OvhConfigError naming where it was set", () =>
     Effect.gen(function*() {
       const fake = yield* FakeOvhApi.FakeOvhApi
-      const inCode = yield* Effect.flip(withClient({ ...optionsOf(fake), proxy: "not a url" }, (client) => client.get("/me")))
+      const inCode = yield* Effect.flip(
+        withClient({ ...optionsOf(fake), proxy: "not a url" }, (client) => client.get("/me"))
+      )
       assert.strictEqual(inCode._tag, "OvhConfigError")
       assert.include(inCode.message, "code option proxy")
-      const inEnv = yield* Effect.flip(withClient({ ...optionsOf(fake), env: { HTTPS_PROXY: "::nope::" } }, (client) => client.get("/me")))
+      const inEnv = yield* Effect.flip(
+        withClient({ ...optionsOf(fake), env: { HTTPS_PROXY: "::nope::" } }, (client) => client.get("/me"))
+      )
       assert.strictEqual(inEnv._tag, "OvhConfigError")
       assert.include(inEnv.message, "HTTPS_PROXY")
     }))

@@ -98,7 +98,13 @@ describe("Packaging", () => {
   })
 
   it("reports a package packed without building: sources and no dist", () => {
-    const files = { "package.json": JSON.stringify(manifest), LICENSE: "", "README.md": "", "CHANGELOG.md": "", "src/index.ts": "" }
+    const files = {
+      "package.json": JSON.stringify(manifest),
+      LICENSE: "",
+      "README.md": "",
+      "CHANGELOG.md": "",
+      "src/index.ts": ""
+    }
     assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
       "@effect-ovh/example: dist/index.js is missing (packed without building?)",
       "@effect-ovh/example: unexpected file src/index.ts"
@@ -107,7 +113,10 @@ describe("Packaging", () => {
 
   it("reports core as a dependency (two copies) and a missing engines range", () => {
     const { engines: _, ...noEngines } = manifest
-    const files = { ...publishable(), "package.json": JSON.stringify({ ...noEngines, dependencies: { "@effect-ovh/core": "0.1.0" } }) }
+    const files = {
+      ...publishable(),
+      "package.json": JSON.stringify({ ...noEngines, dependencies: { "@effect-ovh/core": "0.1.0" } })
+    }
     assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
       "@effect-ovh/example: @effect-ovh/core is a dependency (must be a peer)",
       "@effect-ovh/example: engines.node is not declared"
@@ -129,11 +138,21 @@ describe("Packaging", () => {
   })
 
   it("reports a command that users could import", () => {
-    const files = { ...withManifest({ bin: { tool: "./dist/bin.js" } }), ...moduleFiles("bin", "#!/usr/bin/env node\n") }
+    const files = {
+      ...withManifest({ bin: { tool: "./dist/bin.js" } }),
+      ...moduleFiles("bin", "#!/usr/bin/env node\n")
+    }
     assert.deepStrictEqual(Tarball.checkTarball(entries(files)), [
       "@effect-ovh/example: exports[\"./bin\"] is not null (bin tool)"
     ])
-    const hidden = { ...files, "package.json": JSON.stringify({ ...manifest, exports: { ...manifest.exports, "./bin": null }, bin: { tool: "./dist/bin.js" } }) }
+    const hidden = {
+      ...files,
+      "package.json": JSON.stringify({
+        ...manifest,
+        exports: { ...manifest.exports, "./bin": null },
+        bin: { tool: "./dist/bin.js" }
+      })
+    }
     assert.deepStrictEqual(Tarball.checkTarball(entries(hidden)), [])
   })
 
@@ -146,7 +165,10 @@ describe("Packaging", () => {
   })
 
   it("reports a Node import in a runtime-agnostic package", () => {
-    const files = { ...publishable(), ...moduleFiles("Thing", `import * as fs from "node:fs"\nconst u = await import("undici")\n`) }
+    const files = {
+      ...publishable(),
+      ...moduleFiles("Thing", `import * as fs from "node:fs"\nconst u = await import("undici")\n`)
+    }
     assert.deepStrictEqual(Tarball.checkTarball(entries(files), { runtimeAgnostic: true }), [
       "@effect-ovh/example: dist/Thing.js imports node:fs",
       "@effect-ovh/example: dist/Thing.js imports undici"
@@ -155,20 +177,25 @@ describe("Packaging", () => {
   })
 
   it("finds import specifiers, not look-alikes", () => {
-    const source = `import "a"\nexport * from "./b.js"\nimport {\n  c,\n  d\n} from "e"\nconst f = await import("g")\nconst h = { from: "i" }\n`
+    const source =
+      `import "a"\nexport * from "./b.js"\nimport {\n  c,\n  d\n} from "e"\nconst f = await import("g")\nconst h = { from: "i" }\n`
     assert.deepStrictEqual(Tarball.importedSpecifiers(source).sort(), ["./b.js", "a", "e", "g"])
   })
 
-  it("installs the packed packages in a fresh project, type-checks and runs a user program", { timeout: 240_000 }, () => {
-    const result = childProcess.spawnSync(process.execPath, [path.join(root, "scripts/smoke/run.ts")], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 230_000
-    })
-    const output = `${result.stdout}${result.stderr}`
-    assert.strictEqual(result.status, 0, output)
-    assert.match(output, /^smoke: ok in /m)
-    assert.match(output, /\[node\] Welcome \S+/)
-    assert.match(output, /\[fetch\] ResourceNotFound 404/)
-  })
+  it(
+    "installs the packed packages in a fresh project, type-checks and runs a user program",
+    { timeout: 240_000 },
+    () => {
+      const result = childProcess.spawnSync(process.execPath, [path.join(root, "scripts/smoke/run.ts")], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 230_000
+      })
+      const output = `${result.stdout}${result.stderr}`
+      assert.strictEqual(result.status, 0, output)
+      assert.match(output, /^smoke: ok in /m)
+      assert.match(output, /\[node\] Welcome \S+/)
+      assert.match(output, /\[fetch\] ResourceNotFound 404/)
+    }
+  )
 })

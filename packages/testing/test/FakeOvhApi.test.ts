@@ -64,7 +64,7 @@ const signed = (
     if (body !== "") request = HttpClientRequest.bodyText(request, body, "application/json")
     const response = yield* http.execute(request)
     const text = yield* response.text
-    let parsed: any = undefined
+    let parsed: any
     try {
       parsed = text === "" ? undefined : JSON.parse(text)
     } catch {

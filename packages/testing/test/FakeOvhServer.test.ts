@@ -219,7 +219,7 @@ describe("FakeOvhServer", () => {
     const require = createRequire(import.meta.url)
     const ovh = require("@ovhcloud/node-ovh") as (params: Record<string, unknown>) => {
       // node-ovh answers untyped JSON
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
       requestPromised: (method: string, path: string, params?: Record<string, unknown>) => Promise<any>
     }
 
