@@ -340,6 +340,8 @@ interface PageState {
   readonly page: ListMode.PageRequest
   /** The answer to `page`, when it is already there (the first page, read to tell objects from ids). */
   readonly answered?: { readonly items: ReadonlyArray<unknown>; readonly total: number | undefined } | undefined
+  /** The first item of the page before, as JSON: a server that ignores the page number sends it again. */
+  readonly previousFirst?: string | undefined
 }
 
 /** One page in list mode: its objects and the total, or `InvalidResponse` when it is not objects. */
@@ -360,15 +362,26 @@ const fetchPage = (client: OvhClient.Service, listed: OvhClient.Request, page: L
 /** Whole objects, page by page: each page after the first is asked for when the stream pulls past the one before. */
 const pages = (client: OvhClient.Service, listed: OvhClient.Request, first: PageState): Items =>
   Stream.paginate(first, (state: PageState) =>
-    Effect.map(
+    Effect.flatMap(
       state.answered !== undefined ? Effect.succeed(state.answered) : fetchPage(client, listed, state.page),
-      ({ items, total }) =>
-        [
-          items,
-          ListMode.hasNextPage(state.page, items.length, total)
-            ? Option.some<PageState>({ page: { ...state.page, page: state.page.page + 1 } })
-            : Option.none<PageState>()
-        ] as const
+      ({ items, total }) => {
+        const firstItem = items.length > 0 ? JSON.stringify(items[0]) : undefined
+        // without this, a server that answers every page number with the first page would be read forever
+        if (firstItem !== undefined && firstItem === state.previousFirst) {
+          return Effect.fail(invalidResponse(
+            listed.path,
+            `page ${state.page.page} of the list repeats the page before it: the server does not page this list`
+          ))
+        }
+        return Effect.succeed(
+          [
+            items,
+            ListMode.hasNextPage(state.page, items.length, total)
+              ? Option.some<PageState>({ page: { ...state.page, page: state.page.page + 1 }, previousFirst: firstItem })
+              : Option.none<PageState>()
+          ] as const
+        )
+      }
     ))
 
 /** Objects that came whole, in the caller's error mode: in `"collect"` mode, each a success named by `key`. */

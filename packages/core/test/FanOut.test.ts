@@ -1,10 +1,12 @@
 import * as FanOut from "@effect-ovh/core/FanOut"
 import type * as ListMode from "@effect-ovh/core/ListMode"
 import type * as OvhError from "@effect-ovh/core/OvhError"
+import * as NodeOvh from "@effect-ovh/node/NodeOvh"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Result, Stream } from "effect"
 import { TestClock } from "effect/testing"
+import * as Http from "node:http"
 
 const TestLayer = FakeOvhApi.FakeOvhApi.layerClient({ serverTime: 1_700_000_000 })
 
@@ -513,4 +515,36 @@ describe("FanOut", () => {
         assert.strictEqual(eachSteps, 201)
       }).pipe(Effect.provide(TestLayer)))
   })
+
+  it.live("a server that answers every page number with the same page ends in InvalidResponse, not a loop", () =>
+    Effect.gen(function*() {
+      // a raw server in list mode that ignores X-Pagination-Number and sends no X-Pagination-Elements
+      const pageNumbers: Array<string | undefined> = []
+      const server = Http.createServer((req, res) => {
+        if (req.url === "/1.0/auth/time") return res.end("1700000000")
+        pageNumbers.push(req.headers["x-pagination-number"] as string | undefined)
+        res.setHeader("content-type", "application/json")
+        res.end(JSON.stringify([{ billId: "FR1" }, { billId: "FR2" }]))
+      })
+      yield* Effect.acquireRelease(
+        Effect.promise(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))),
+        () => Effect.promise(() => new Promise<void>((resolve) => server.close(() => resolve())))
+      )
+      const port = (server.address() as { port: number }).port
+      const error = yield* Effect.flip(
+        Stream.runCollect(FanOut.getAll("/me/bill", { pageSize: 2 })).pipe(
+          Effect.provide(NodeOvh.layer({
+            endpoint: `http://127.0.0.1:${port}/1.0`,
+            applicationKey: "ak",
+            applicationSecret: "as",
+            consumerKey: "ck",
+            configPaths: [],
+            env: {}
+          }))
+        )
+      )
+      assert.strictEqual(error._tag, "InvalidResponse")
+      assert.include(error.message, "repeats the page before it")
+      assert.deepStrictEqual(pageNumbers, [undefined, "2"])
+    }))
 })
