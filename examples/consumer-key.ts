@@ -10,6 +10,7 @@ import { ConsumerKey, OvhClient } from "@effect-ovh/core"
 import { NodeOvh } from "@effect-ovh/node"
 import { Console, Duration, Effect, Option, Redacted, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
+import { withDefault } from "./internal/flags.ts"
 import { runCommand } from "./internal/run.ts"
 
 /** The method sets of python-ovh's `API_READ_ONLY`, `API_READ_WRITE` and `API_READ_WRITE_SAFE`. */
@@ -69,25 +70,21 @@ export const consumerKey = (options: Options) =>
 
 const seconds = (name: string, fallback: number, description: string) =>
   Flag.Int(name).pipe(
-    Flag.withDescription(description),
     Flag.filter((n) => n >= 1, (n) => `--${name} must be at least 1 second, got ${n}`),
-    Flag.withDefault(fallback),
+    withDefault(description, fallback),
     Flag.map(Duration.seconds)
   )
 
 const command = Command.make("consumer-key", {
   path: Flag.String("path").pipe(
-    Flag.withDescription("The API path the key is for"),
     Flag.filter((p) => p.startsWith("/"), (p) => `--path must start with "/", got ${JSON.stringify(p)}`),
-    Flag.withDefault("/me")
+    withDefault("The API path the key is for", "/me")
   ),
   access: Flag.Literals("access", ["read-only", "read-write", "read-write-safe"] as const).pipe(
-    Flag.withDescription("Methods allowed: GET only, GET/POST/PUT/DELETE, or GET/POST/PUT"),
-    Flag.withDefault("read-only" as const)
+    withDefault("Methods allowed: GET only, GET/POST/PUT/DELETE, or GET/POST/PUT", "read-only" as const)
   ),
   recursive: Flag.Boolean("recursive").pipe(
-    Flag.withDescription("Also allow every path below --path"),
-    Flag.withDefault(false)
+    withDefault("Also allow every path below --path", false)
   ),
   redirection: Flag.String("redirection").pipe(
     Flag.withDescription("Where the validation page sends you afterwards"),
