@@ -16,6 +16,7 @@ import type * as OvhConfig from "./OvhConfig.ts"
 import * as OvhError from "./OvhError.ts"
 import { userAgent } from "./internal/encode.ts"
 import * as Prelude from "./internal/prelude.ts"
+import * as Scrub from "./internal/scrub.ts"
 import * as Send from "./internal/send.ts"
 
 /** An access token and the time it stops being accepted. */
@@ -31,22 +32,11 @@ export const refreshMargin: Duration.Duration = Duration.seconds(10)
 /** The client-credentials grant, as the official clients send it: every scope of the account. */
 export const grant = { grant_type: "client_credentials", scope: "all" } as const
 
-// RFC 6749 §2.3.1: the id and secret are form-encoded before they go into the Basic header.
-const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, "+")
-
-const excerpt = (text: string, secrets: ReadonlyArray<string>): string => {
-  let plain = text.replace(/\s+/g, " ").trim()
-  // an endpoint that echoes the request must not leak the secret, or the Basic header that carries it, into
-  // an error (a secret of one to three characters would mangle every word and is no secret anyway)
-  for (const secret of secrets) if (secret.length >= 4) plain = plain.split(secret).join("<redacted>")
+// an endpoint that echoes the request must not leak the secret, or the Basic header that carries it, into an
+// error: the text is scrubbed whole (`internal/scrub`), then cut
+const excerpt = (text: string, scrubber: Scrub.Scrubber): string => {
+  const plain = scrubber.text(text).replace(/\s+/g, " ").trim()
   return plain.length > 200 ? plain.slice(0, 200) + "…" : plain
-}
-
-const base64 = (text: string): string => {
-  const bytes = new TextEncoder().encode(text)
-  let binary = ""
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
 }
 
 /**
@@ -59,19 +49,19 @@ export const fetchToken = Effect.fnUntraced(function*(
   options?: { readonly timeout?: Duration.Input | undefined }
 ) {
   const secret = Redacted.value(auth.clientSecret)
-  const secrets = [secret, formEncode(secret), base64(`${formEncode(auth.clientId)}:${formEncode(secret)}`)]
+  const scrubber = Scrub.make(Scrub.oauth2Secrets(auth.clientId, secret))
   let queryId: string | undefined
   const failure = (status: number, detail: string, errorCode?: string) =>
     new OvhError.OAuth2Failure({
       method: "POST",
       path: auth.tokenUrl,
       status,
-      detail: excerpt(detail, secrets),
+      detail: excerpt(detail, scrubber),
       ...(errorCode !== undefined ? { errorCode } : {}),
       ...(queryId !== undefined ? { queryId } : {})
     })
   const request = HttpClientRequest.post(auth.tokenUrl).pipe(
-    HttpClientRequest.basicAuth(formEncode(auth.clientId), Redacted.make(formEncode(secret))),
+    HttpClientRequest.basicAuth(Scrub.formEncode(auth.clientId), Redacted.make(Scrub.formEncode(secret))),
     HttpClientRequest.acceptJson,
     HttpClientRequest.setHeader("user-agent", userAgent),
     HttpClientRequest.bodyUrlParams(grant)

@@ -7,7 +7,9 @@
  * `bearerToken`, each waiting for its prelude: the server time or a token), send (`internal/send`:
  * through the `HttpClient`, the only way out), read the answer (`internal/answer`: one mapper to a
  * value or a typed error), re-sync the clock (`internal/clockResync`) and retry (`RetryPolicy.run`).
- * This module composes them; `internal/observe` records spans and logs.
+ * This module composes them; `internal/observe` records spans and logs. One scrubber per client
+ * (`internal/scrub`) takes the credentials out of every failing answer's body and every attempt's
+ * error, so that none reaches an error, a span or a log.
  *
  * @since 0.1.0
  */
@@ -34,6 +36,7 @@ import * as ClockResync from "./internal/clockResync.ts"
 import * as Deadline from "./internal/deadline.ts"
 import * as Encode from "./internal/encode.ts"
 import * as Observe from "./internal/observe.ts"
+import * as Scrub from "./internal/scrub.ts"
 import * as Send from "./internal/send.ts"
 import { settle } from "./internal/settled.ts"
 import * as SignApplicationKey from "./internal/signApplicationKey.ts"
@@ -141,6 +144,7 @@ interface Shared {
   readonly budget: RetryPolicy.Budget
   readonly limiter: Option.Option<RateLimiter.RateLimiter["Service"]>
   readonly send: Send.Send
+  readonly scrubber: Scrub.Scrubber
 }
 
 const makeWith = (
@@ -159,7 +163,9 @@ const makeWith = (
     const send = shared?.send ?? Send.make(http, options)
     const scope = yield* Effect.scope
     const deadlines = shared?.deadlines ?? Deadline.make(scope)
-    const authenticator = Authenticator.make(settings, timeDelta, http, send)
+    // shared with the clients of `withConsumerKey`, which learn their keys into it
+    const scrubber = shared?.scrubber ?? Scrub.forAuth(auth)
+    const authenticator = Authenticator.make(settings, timeDelta, http, send, scrubber)
     const resync = ClockResync.make(timeDelta)
     const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
     const budget = shared?.budget ??
@@ -183,14 +189,17 @@ const makeWith = (
     ): Effect.Effect<A, OvhError.OvhError> => {
       const timeout = request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
       state.sent = false
-      return limit(deadlines.bound(
-        resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
-        timeout,
-        () =>
-          state.sent || authenticator.prelude === undefined
-            ? Send.timedOut(target, timeout)
-            : settle(Send.timedOut(target, timeout, authenticator.prelude))
-      ))
+      return Effect.mapError(
+        limit(deadlines.bound(
+          resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
+          timeout,
+          () =>
+            state.sent || authenticator.prelude === undefined
+              ? Send.timedOut(target, timeout)
+              : settle(Send.timedOut(target, timeout, authenticator.prelude))
+        )),
+        scrubber.error
+      )
     }
 
     const newState = (): Authenticator.CallState => ({ sent: false, generation: undefined, resynced: false })
@@ -199,7 +208,7 @@ const makeWith = (
       const wire = Encode.toWire(settings.endpoint.url, request)
       if (wire instanceof OvhError.BadParameters) return Effect.fail(wire)
       const target: Send.Target = { method: wire.method, path: request.path }
-      const read = (response: HttpClientResponse.HttpClientResponse) => Answer.read<A>(target, response)
+      const read = (response: HttpClientResponse.HttpClientResponse) => Answer.read<A>(target, response, scrubber)
       return Effect.suspend(() => {
         let attempts = 0
         return Observe.call(
@@ -246,7 +255,10 @@ const makeWith = (
     const withConsumerKey = (consumerKey: string | Redacted.Redacted<string>) =>
       auth._tag !== "ApplicationKey"
         ? Effect.fail(SignApplicationKey.notApplicationKey(auth))
-        : makeWith(options, { deadlines, budget, limiter, send }).pipe(
+        : Effect.suspend(() => {
+          scrubber.learn(consumerKey)
+          return makeWith(options, { deadlines, budget, limiter, send, scrubber })
+        }).pipe(
           Effect.provideService(OvhConfig.OvhConfig, {
             ...settings,
             auth: {

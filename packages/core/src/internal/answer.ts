@@ -1,12 +1,14 @@
 /**
  * The one mapper from an answer to what a call returns: a 2xx JSON body becomes a `Reply`, anything
  * else the `OvhError` its `errorCode` or status names. Every request of the client, `/auth/time`
- * included, is read here.
+ * included, is read here, and the body of every failing answer goes through the client's scrubber
+ * (`internal/scrub`) before any error quotes it.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as OvhError from "../OvhError.ts"
+import * as Scrub from "./scrub.ts"
 import type * as Send from "./send.ts"
 
 /** An answer with its decoded body. */
@@ -40,7 +42,8 @@ const isBlank = (text: string): boolean => {
  */
 export const read = <A = unknown>(
   target: Send.Target,
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  scrubber: Scrub.Scrubber = Scrub.shapes
 ): Effect.Effect<Reply<A>, OvhError.ApiFailure | OvhError.InvalidResponse | OvhError.NetworkError> =>
   Effect.flatMap(
     Effect.mapError(response.text, (error) =>
@@ -50,14 +53,15 @@ export const read = <A = unknown>(
         reason: "Transport",
         detail: `body: ${error.reason.description ?? error.reason._tag}`
       })),
-    (text) => interpret<A>(target, response.status, response.headers, text)
+    (text) => interpret<A>(target, response.status, response.headers, text, scrubber)
   )
 
 const interpret = <A>(
   target: Send.Target,
   status: number,
   headers: Readonly<Record<string, string>>,
-  text: string
+  text: string,
+  scrubber: Scrub.Scrubber
 ): Effect.Effect<Reply<A>, OvhError.ApiFailure | OvhError.InvalidResponse> => {
   const queryId = headers["x-ovh-queryid"]
   let body: unknown = null
@@ -78,13 +82,18 @@ const interpret = <A>(
           status,
           method: target.method,
           path: target.path,
-          detail: `body is not JSON: ${text.slice(0, 120)}`,
+          // scrubbed whole before it is cut, so that no part of a secret is left at the cut
+          detail: `body is not JSON: ${scrubber.text(text).slice(0, 120)}`,
           ...(queryId !== undefined ? { queryId } : {})
         })
       )
   }
+  // an error body may echo the request's credentials (a proxy, a WAF): scrubbed whole, before any excerpt
+  const scrubbed = scrubber.value(body)
   const answer = (retryAfter: number | undefined) =>
-    Effect.fail(OvhError.fromAnswer({ status, method: target.method, path: target.path, queryId, body, retryAfter }))
+    Effect.fail(
+      OvhError.fromAnswer({ status, method: target.method, path: target.path, queryId, body: scrubbed, retryAfter })
+    )
   return status === 429
     ? Effect.flatMap(Clock.currentTimeMillis, (now) => answer(parseRetryAfter(headers["retry-after"], now)))
     : answer(undefined)

@@ -3,7 +3,7 @@
  * the prelude they need (server time, OAuth2 token), sends it with the send stage and hands the
  * answer to `read`. One stage per kind: `signApplicationKey`, `bearerOAuth2`, `bearerToken`.
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
@@ -13,6 +13,7 @@ import type * as OvhError from "../OvhError.ts"
 import type * as TimeDelta from "../TimeDelta.ts"
 import * as BearerOAuth2 from "./bearerOAuth2.ts"
 import * as BearerToken from "./bearerToken.ts"
+import type * as Scrub from "./scrub.ts"
 import type * as Send from "./send.ts"
 import * as SignApplicationKey from "./signApplicationKey.ts"
 
@@ -45,7 +46,8 @@ export const make = (
   settings: OvhConfig.Settings,
   timeDelta: TimeDelta.TimeDelta["Service"],
   http: HttpClient.HttpClient,
-  send: Send.Send
+  send: Send.Send,
+  scrubber: Scrub.Scrubber
 ): Authenticator => {
   const auth = settings.auth
   switch (auth._tag) {
@@ -54,6 +56,15 @@ export const make = (
     case "AccessToken":
       return BearerToken.make(auth, send)
     case "OAuth2":
-      return BearerOAuth2.make(OAuth2.makeTokenCache(OAuth2.fetchToken(http, auth, { timeout: settings.timeout })), send)
+      return BearerOAuth2.make(
+        OAuth2.makeTokenCache(
+          // every token the client is given is a secret its scrubber must know
+          Effect.tap(
+            OAuth2.fetchToken(http, auth, { timeout: settings.timeout }),
+            (token) => Effect.sync(() => scrubber.learn(token.accessToken))
+          )
+        ),
+        send
+      )
   }
 }

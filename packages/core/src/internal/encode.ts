@@ -3,15 +3,18 @@
  * becomes the wire request, an `HttpClientRequest` whose URL and body are final, byte for byte what
  * is signed and sent. Every input that cannot be encoded is a `BadParameters`, and nothing is sent.
  */
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Headers from "effect/http/Headers"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as UrlParams from "effect/http/UrlParams"
 import * as Option from "effect/Option"
+import * as Redactable from "effect/Redactable"
 import * as Endpoint from "../Endpoint.ts"
 import * as OvhError from "../OvhError.ts"
 import type * as RetryPolicy from "../RetryPolicy.ts"
+import { credentialHeaders } from "./scrub.ts"
 import { version } from "./version.ts"
 
 /** An HTTP method of the API. */
@@ -263,7 +266,19 @@ export const toWire = (
   )
 }
 
-/** `request` with `headers` added (written over its own). */
+// Headers that print their credentials redacted wherever they are printed, inside a fiber or not (Effect's own
+// headers redact only the names of `Headers.CurrentRedactedNames` in the printing fiber, which has neither
+// `x-ovh-consumer` nor `x-ovh-signature` by default): a response from `raw()` or an `HttpClientError` holds the
+// request, and printing it must not show the credentials it was sent with.
+const CredentialHeadersProto: object = Object.create(Object.getPrototypeOf(Headers.empty), {
+  [Redactable.symbolRedactable]: {
+    value(this: Headers.Headers, context: Context.Context<never>) {
+      return Headers.redact(this, [...Context.get(context, Headers.CurrentRedactedNames), ...credentialHeaders])
+    }
+  }
+})
+
+/** `request` with `headers` added (written over its own); its headers print with the credentials redacted. */
 export const withHeaders = (
   request: HttpClientRequest.HttpClientRequest,
   headers: Readonly<Record<string, string>>
@@ -273,6 +288,6 @@ export const withHeaders = (
     request.url,
     request.urlParams,
     request.hash,
-    Headers.fromRecordUnsafe({ ...request.headers, ...headers }),
+    Object.assign(Object.create(CredentialHeadersProto), request.headers, headers) as Headers.Headers,
     request.body
   )

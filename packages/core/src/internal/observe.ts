@@ -3,13 +3,36 @@
  * (`OvhClient.attempt`), with the method, path, template, status, query id and outcome; and at Debug
  * level one log line per attempt and per retry. Nothing here holds a credential. Spans are made
  * without a captured call site (a stack trace per call for a line of this file).
+ *
+ * A span ends with the exit of what it wraps, and a tracer may keep or print that exit. A failure
+ * reaches these spans already scrubbed (`internal/scrub`, applied to every attempt's error); a
+ * success is a {@link Sealed} reply, which prints as its status and query id only: an answer's
+ * body may hold a secret (`POST /auth/credential` answers a new consumer key), and scrubbing every
+ * successful body would cost every call.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
 import type * as OvhError from "../OvhError.ts"
 import type * as RetryPolicy from "../RetryPolicy.ts"
 import type * as Answer from "./answer.ts"
 import type * as Send from "./send.ts"
+
+/** A reply as a span's exit holds it: printed as its status and query id, its body and headers out of sight. */
+export class Sealed<A extends Answer.Reply> extends Inspectable.Class {
+  readonly #reply: A
+  constructor(reply: A) {
+    super()
+    this.#reply = reply
+  }
+  /** The reply itself. */
+  get reply(): A {
+    return this.#reply
+  }
+  toJSON(): unknown {
+    return { _id: "OvhClient.Reply", status: this.#reply.status, queryId: this.#reply.queryId }
+  }
+}
 
 const replyAttributes = (reply: Answer.Reply): Record<string, unknown> =>
   reply.queryId !== undefined
@@ -46,7 +69,7 @@ export const attempt = <A extends Answer.Reply>(
   target: Send.Target,
   n: number,
   debug: boolean
-): Effect.Effect<A, OvhError.OvhError> => {
+): Effect.Effect<Sealed<A>, OvhError.OvhError> => {
   const record = <B, E>(
     attributes: Record<string, unknown>,
     outcome: string | number,
@@ -66,7 +89,8 @@ export const attempt = <A extends Answer.Reply>(
     )
   return Effect.withSpan(
     Effect.matchEffect(effect, {
-      onSuccess: (reply) => record(replyAttributes(reply), reply.status, reply.queryId, Effect.succeed(reply)),
+      onSuccess: (reply) =>
+        record(replyAttributes(reply), reply.status, reply.queryId, Effect.succeed(new Sealed(reply))),
       onFailure: (error) => record(errorAttributes(error), error._tag, queryIdOf(error), Effect.fail(error))
     }),
     "OvhClient.attempt",
@@ -86,31 +110,40 @@ export const retrying = (target: Send.Target, debug: boolean): RetryPolicy.RunOp
       ).pipe(Effect.annotateLogs(logFields(target, attempt, queryIdOf(error))))
     : undefined
 
-/** A whole call in its span, its outcome and the number of attempts (read from `attempts`) on it. */
+/**
+ * A whole call in its span, its outcome and the number of attempts (read from `attempts`) on it; the
+ * reply is unsealed once the span has ended.
+ */
 export const call = <A extends Answer.Reply>(
-  effect: Effect.Effect<A, OvhError.OvhError>,
+  effect: Effect.Effect<Sealed<A>, OvhError.OvhError>,
   target: Send.Target,
   template: string | undefined,
   attempts: () => number
 ): Effect.Effect<A, OvhError.OvhError> =>
-  Effect.withSpan(
-    Effect.matchEffect(effect, {
-      onSuccess: (reply) =>
-        Effect.as(Effect.annotateCurrentSpan({ ...replyAttributes(reply), "ovh.attempts": attempts() }), reply),
+  Effect.map(
+    Effect.withSpan(
+      Effect.matchEffect(effect, {
+        onSuccess: (sealed) =>
+          Effect.as(
+            Effect.annotateCurrentSpan({ ...replyAttributes(sealed.reply), "ovh.attempts": attempts() }),
+            sealed
+          ),
       onFailure: (error) =>
-        Effect.andThen(
-          Effect.annotateCurrentSpan({ ...errorAttributes(error), "ovh.attempts": attempts() }),
-          Effect.fail(error)
-        )
-    }),
-    `OvhClient.${target.method.toLowerCase()}`,
-    {
-      captureStackTrace: false,
-      attributes: {
-        "http.request.method": target.method,
-        "ovh.method": target.method,
-        "ovh.path": target.path,
-        ...(template !== undefined ? { "url.template": template } : {})
+          Effect.andThen(
+            Effect.annotateCurrentSpan({ ...errorAttributes(error), "ovh.attempts": attempts() }),
+            Effect.fail(error)
+          )
+      }),
+      `OvhClient.${target.method.toLowerCase()}`,
+      {
+        captureStackTrace: false,
+        attributes: {
+          "http.request.method": target.method,
+          "ovh.method": target.method,
+          "ovh.path": target.path,
+          ...(template !== undefined ? { "url.template": template } : {})
+        }
       }
-    }
+    ),
+    (sealed) => sealed.reply
   )

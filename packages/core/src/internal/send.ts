@@ -13,9 +13,10 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as OvhError from "../OvhError.ts"
+import { credentialHeaders } from "./scrub.ts"
 
 /** The request headers that carry credentials: redacted wherever an `HttpClient` records headers. */
-export const secretHeaders: ReadonlyArray<string> = ["x-ovh-consumer", "x-ovh-signature", "authorization"]
+export const secretHeaders: ReadonlyArray<string> = credentialHeaders
 
 /** Where an error names its request: the method and the path as the caller gave them. */
 export interface Target {
