@@ -52,9 +52,10 @@ export const RUN = 8
 const SHORTEST = 4
 
 // `X-Ovh-Consumer: v`, `"x-ovh-signature": "v"`, `'Authorization': 'Bearer v'`, `authorization=v`: the value
-// up to the end of its line, quote, markup or list separator
-const HEADER_ECHO = /(x-ovh-consumer|x-ovh-signature|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)[^\r\n"'<&,;}\]]*/gi
-const SIGNATURE = /\$1\$[0-9a-f]{40}/gi
+// up to the end of its line, quote, markup or list separator (a value already `<redacted>` is left as it is)
+const HEADER_ECHO = /(x-ovh-consumer|x-ovh-signature|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)[^\r\n"'<&,;}\]]+/gi
+// a signature, whole or cut
+const SIGNATURE = /\$1\$[0-9a-f]+/gi
 // a credential has a digit or a base64 sign, so that "Basic authentication" stays as written
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)(\s+)(?=[A-Za-z0-9._~+/-]*[0-9+/=])[A-Za-z0-9._~+/=-]{8,}/gi
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*):[^\s/?#@"'<>]*@/gi
