@@ -51,6 +51,8 @@ const makeSecrets = (): Secrets => ({
 /** What the server saw: the credential headers' values. */
 interface Seen {
   readonly credentials: Array<string>
+  /** Whether `POST /auth/credential` answers a state the client does not know. */
+  malformed: boolean
 }
 
 /**
@@ -94,7 +96,8 @@ const startServer = (secrets: Secrets, seen: Seen) =>
         return json(200, {
           validationUrl: "https://www.ovh.com/auth/sso/api?credentialToken=abc",
           consumerKey: secrets.newConsumerKey,
-          state: "pendingValidation"
+          // a state the client does not know: the decoding issue must not quote it
+          state: seen.malformed ? `pending ${secrets.newConsumerKey}` : "pendingValidation"
         })
       }
       const headers = { ...req.headers }
@@ -232,7 +235,7 @@ const withClient = <A, E>(
 ) =>
   Effect.gen(function*() {
     const secrets = makeSecrets()
-    const seen: Seen = { credentials: [] }
+    const seen: Seen = { credentials: [], malformed: false }
     const origin = yield* startServer(secrets, seen)
     const captured = capture()
     const layer = OvhClient.OvhClient.layer.pipe(
@@ -340,6 +343,24 @@ describe("Secrets", () => {
         const post = captured.spans.find((s) => s.name === "OvhClient.post")!
         assert.include(inspect(post.status, { depth: Infinity }), "OvhClient.Reply")
         assertNoRun([...captured.outputs(), inspect(pending, { depth: Infinity }), JSON.stringify(pending)], [
+          secrets.newConsumerKey,
+          ...forbidden(secrets, seen)
+        ])
+      })))
+
+  it.live("an answer to ConsumerKey.request that does not decode gives an InvalidResponse without the new key", () =>
+    withClient("ApplicationKey", (_, { captured, secrets, seen }) =>
+      Effect.gen(function*() {
+        seen.malformed = true
+        const exit = yield* Effect.exit(
+          ConsumerKey.make().pipe(ConsumerKey.addRules(ConsumerKey.API_READ_ONLY, "/me"), ConsumerKey.request)
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (!Exit.isFailure(exit)) return
+        const error = Cause.squash(exit.cause) as { _tag: string; detail: string }
+        assert.strictEqual(error._tag, "InvalidResponse")
+        assert.include(error.detail, "state")
+        assertNoRun([...errorOutputs(error, exit.cause), ...captured.outputs()], [
           secrets.newConsumerKey,
           ...forbidden(secrets, seen)
         ])
