@@ -59,6 +59,8 @@ const SIGNATURE = /\$1\$[0-9a-f]+/gi
 // a credential has a digit or a base64 sign, so that "Basic authentication" stays as written
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)(\s+)(?=[A-Za-z0-9._~+/-]*[0-9+/=])[A-Za-z0-9._~+/=-]{8,}/gi
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*):[^\s/?#@"'<>]*@/gi
+// what every shape above contains: a text without it is left as it is, for the price of one test
+const ANY_SHAPE = /x-ovh-|authorization|\$1\$|bearer|basic|:\/\//i
 
 /** The forms of one secret as it goes on the wire. */
 const formsOf = (secret: string): Array<string> => {
@@ -106,10 +108,17 @@ export interface Scrubber {
 /** A scrubber knowing `secrets` (and any learned later). */
 export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
   const runs = new Set<string>()
+  // the first two characters of every run (their low bytes): a position whose two characters are not among
+  // them starts no run, and is passed without cutting out its 8 characters
+  const starts = new Uint8Array(65536)
+  const pairAt = (s: string, i: number) => ((s.charCodeAt(i) & 0xff) << 8) | (s.charCodeAt(i + 1) & 0xff)
   const short: Array<string> = []
   const learnOne = (secret: string) => {
     if (secret.length >= RUN) {
-      for (let i = 0; i + RUN <= secret.length; i++) runs.add(secret.slice(i, i + RUN))
+      for (let i = 0; i + RUN <= secret.length; i++) {
+        runs.add(secret.slice(i, i + RUN))
+        starts[pairAt(secret, i)] = 1
+      }
     } else if (secret.length >= SHORTEST && !short.includes(secret)) {
       short.push(secret)
     }
@@ -123,7 +132,7 @@ export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
     let start = -1
     let end = -1
     for (let i = 0; i + RUN <= s.length; i++) {
-      if (!runs.has(s.slice(i, i + RUN))) continue
+      if (starts[pairAt(s, i)] === 0 || !runs.has(s.slice(i, i + RUN))) continue
       if (start < 0 || i > end) {
         if (start >= 0) out += s.slice(last, start) + REDACTED
         last = end < 0 ? 0 : end
@@ -136,7 +145,7 @@ export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
   }
 
   const text = (s: string): string => {
-    let out = s.replace(HEADER_ECHO, `$1$2${REDACTED}`)
+    let out = !ANY_SHAPE.test(s) ? s : s.replace(HEADER_ECHO, `$1$2${REDACTED}`)
       .replace(SIGNATURE, REDACTED)
       .replace(SCHEME_CREDENTIAL, `$1$2${REDACTED}`)
       .replace(URL_PASSWORD, `$1:${REDACTED}@`)
