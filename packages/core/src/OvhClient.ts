@@ -8,8 +8,9 @@
  * through the `HttpClient`, the only way out), read the answer (`internal/answer`: one mapper to a
  * value or a typed error), re-sync the clock (`internal/clockResync`) and retry (`RetryPolicy.run`).
  * This module composes them; `internal/observe` records spans and logs. One scrubber per client
- * (`internal/scrub`) takes the credentials out of every failing answer's body and every attempt's
- * error, so that none reaches an error, a span or a log.
+ * (`internal/scrub`) takes the credentials out of every failing answer's body and transport failure
+ * where they become errors, and out of every error that ends an attempt's span, so that none reaches
+ * an error, a span or a log.
  *
  * @since 0.1.0
  */
@@ -160,11 +161,11 @@ const makeWith = (
     const timeDelta = yield* TimeDelta.TimeDelta
     const http = yield* HttpClient.HttpClient
     const auth = settings.auth
-    const send = shared?.send ?? Send.make(http, options)
-    const scope = yield* Effect.scope
-    const deadlines = shared?.deadlines ?? Deadline.make(scope)
     // shared with the clients of `withConsumerKey`, which learn their keys into it
     const scrubber = shared?.scrubber ?? Scrub.forAuth(auth)
+    const send = shared?.send ?? Send.make(http, { propagateTrace: options.propagateTrace, scrubber })
+    const scope = yield* Effect.scope
+    const deadlines = shared?.deadlines ?? Deadline.make(scope)
     const authenticator = Authenticator.make(settings, timeDelta, http, send, scrubber)
     const resync = ClockResync.make(timeDelta)
     const clientPolicy = RetryPolicy.override(RetryPolicy.defaultPolicy, options.retry)
@@ -189,17 +190,14 @@ const makeWith = (
     ): Effect.Effect<A, OvhError.OvhError> => {
       const timeout = request.timeout === undefined ? clientTimeout : Duration.fromInputUnsafe(request.timeout)
       state.sent = false
-      return Effect.mapError(
-        limit(deadlines.bound(
-          resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
-          timeout,
-          () =>
-            state.sent || authenticator.prelude === undefined
-              ? Send.timedOut(target, timeout)
-              : settle(Send.timedOut(target, timeout, authenticator.prelude))
-        )),
-        scrubber.error
-      )
+      return limit(deadlines.bound(
+        resync(authenticator.exchange(wire, target, request.needAuth !== false, state, read), target, state),
+        timeout,
+        () =>
+          state.sent || authenticator.prelude === undefined
+            ? Send.timedOut(target, timeout)
+            : settle(Send.timedOut(target, timeout, authenticator.prelude))
+      ))
     }
 
     const newState = (): Authenticator.CallState => ({ sent: false, generation: undefined, resynced: false })
@@ -224,7 +222,7 @@ const makeWith = (
               budget,
               attempt: (n) => {
                 attempts = n
-                return Observe.attempt(attempt(wire, target, request, state, read), target, n, debug)
+                return Observe.attempt(attempt(wire, target, request, state, read), target, n, debug, scrubber)
               },
               onRetry: Observe.retrying(target, debug)
             })

@@ -4,9 +4,9 @@
  * level one log line per attempt and per retry. Nothing here holds a credential. Spans are made
  * without a captured call site (a stack trace per call for a line of this file).
  *
- * A span ends with the exit of what it wraps, and a tracer may keep or print that exit. A failure
- * reaches these spans already scrubbed (`internal/scrub`, applied to every attempt's error); a
- * success is a {@link Sealed} reply, which prints as its status and query id only: an answer's
+ * A span ends with the exit of what it wraps, and a tracer may keep or print that exit. The error
+ * that ends an attempt goes through the client's scrubber (`internal/scrub`) before its span ends
+ * with it, and the call's span only sees such errors; a success is a {@link Sealed} reply, which prints as its status and query id only: an answer's
  * body may hold a secret (`POST /auth/credential` answers a new consumer key), and scrubbing every
  * successful body would cost every call.
  */
@@ -16,6 +16,7 @@ import * as Inspectable from "effect/Inspectable"
 import type * as OvhError from "../OvhError.ts"
 import type * as RetryPolicy from "../RetryPolicy.ts"
 import type * as Answer from "./answer.ts"
+import type * as Scrub from "./scrub.ts"
 import type * as Send from "./send.ts"
 
 /** A reply as a span's exit holds it: printed as its status and query id, its body and headers out of sight. */
@@ -68,7 +69,8 @@ export const attempt = <A extends Answer.Reply>(
   effect: Effect.Effect<A, OvhError.OvhError>,
   target: Send.Target,
   n: number,
-  debug: boolean
+  debug: boolean,
+  scrubber: Scrub.Scrubber
 ): Effect.Effect<Sealed<A>, OvhError.OvhError> => {
   const record = <B, E>(
     attributes: Record<string, unknown>,
@@ -91,7 +93,11 @@ export const attempt = <A extends Answer.Reply>(
     Effect.matchEffect(effect, {
       onSuccess: (reply) =>
         record(replyAttributes(reply), reply.status, reply.queryId, Effect.succeed(new Sealed(reply))),
-      onFailure: (error) => record(errorAttributes(error), error._tag, queryIdOf(error), Effect.fail(error))
+      onFailure: (failed) => {
+        // errors are born scrubbed where answers and transport failures become errors; this catches the rest
+        const error = scrubber.error(failed)
+        return record(errorAttributes(error), error._tag, queryIdOf(error), Effect.fail(error))
+      }
     }),
     "OvhClient.attempt",
     // data-first: the data-last form of withSpan ignores `captureStackTrace` (effect 4.1)

@@ -13,10 +13,10 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as OvhError from "../OvhError.ts"
-import { credentialHeaders } from "./scrub.ts"
+import * as Scrub from "./scrub.ts"
 
 /** The request headers that carry credentials: redacted wherever an `HttpClient` records headers. */
-export const secretHeaders: ReadonlyArray<string> = credentialHeaders
+export const secretHeaders: ReadonlyArray<string> = Scrub.credentialHeaders
 
 /** Where an error names its request: the method and the path as the caller gave them. */
 export interface Target {
@@ -41,19 +41,22 @@ const refusedBeforeSending = (error: HttpClientError.HttpClientError): boolean =
   return cause?.code === "UND_ERR_INVALID_ARG"
 }
 
-/** The client's error for a failure of the `HttpClient`. */
+/** The client's error for a failure of the `HttpClient`, its detail scrubbed by `scrubber`. */
 export const failure = (
   target: Target,
-  error: HttpClientError.HttpClientError
-): OvhError.NetworkError | OvhError.BadParameters =>
-  refusedBeforeSending(error)
+  error: HttpClientError.HttpClientError,
+  scrubber: Scrub.Scrubber = Scrub.shapes
+): OvhError.NetworkError | OvhError.BadParameters => {
+  const detail = scrubber.text(detailOf(error))
+  return refusedBeforeSending(error)
     ? new OvhError.BadParameters({
       status: 0,
       method: target.method,
       path: target.path,
-      message: `the request was refused before it was sent: ${detailOf(error)}`
+      message: `the request was refused before it was sent: ${detail}`
     })
-    : new OvhError.NetworkError({ method: target.method, path: target.path, reason: "Transport", detail: detailOf(error) })
+    : new OvhError.NetworkError({ method: target.method, path: target.path, reason: "Transport", detail })
+}
 
 /** The failure of a call that got no complete answer within `timeout`. */
 export const timedOut = (target: Target, timeout: Duration.Duration, waitingFor?: string): OvhError.NetworkError =>
@@ -70,6 +73,8 @@ export const timedOut = (target: Target, timeout: Duration.Duration, waitingFor?
 export interface Options {
   /** Whether the trace context (`traceparent`, `b3`) goes out with requests. Default `false`. */
   readonly propagateTrace?: boolean | undefined
+  /** The client's scrubber, for what a transport failure quotes (default: the shapes of credentials only). */
+  readonly scrubber?: Scrub.Scrubber | undefined
 }
 
 /** A sender over `http`. */
@@ -87,6 +92,7 @@ export const make = (http: HttpClient.HttpClient, options?: Options): Send => {
   let redactedFrom: ReadonlyArray<string | RegExp> | undefined
   let redactedTo: ReadonlyArray<string | RegExp> = secretHeaders
   const propagate = options?.propagateTrace === true
+  const scrubber = options?.scrubber ?? Scrub.shapes
   return (request, target) =>
     Effect.withFiber((fiber) => {
       const names = fiber.getRef(Headers.CurrentRedactedNames)
@@ -102,7 +108,7 @@ export const make = (http: HttpClient.HttpClient, options?: Options): Send => {
         never,
         never
       >(
-        Effect.mapError(http.execute(request), (error) => failure(target, error)),
+        Effect.mapError(http.execute(request), (error) => failure(target, error, scrubber)),
         (context: Context.Context<never>): Context.Context<never> => {
           const redacted = Context.add(context, Headers.CurrentRedactedNames, redactedNames)
           return propagate ? redacted : Context.add(redacted, HttpClient.TracerPropagationEnabled, false)
