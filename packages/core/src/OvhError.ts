@@ -221,7 +221,8 @@ export interface Answer {
 }
 
 const excerpt = (text: string): string => {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
+  // markup goes, but not the mark of a part the client's scrubber took out
+  const plain = text.replace(/<(?!redacted>)[^>]*>/g, " ").replace(/\s+/g, " ").trim()
   return plain.length > 200 ? plain.slice(0, 200) + "…" : plain
 }
 
