@@ -133,7 +133,12 @@ const startServer = (secrets: Secrets, seen: Seen) =>
 
 type Kind = "ApplicationKey" | "OAuth2" | "AccessToken"
 
-const optionsOf = (kind: Kind, secrets: Secrets, origin: string, tokenPath = "/auth/oauth2/token"): OvhConfig.Options => {
+const optionsOf = (
+  kind: Kind,
+  secrets: Secrets,
+  origin: string,
+  tokenPath = "/auth/oauth2/token"
+): OvhConfig.Options => {
   const endpoint = `${origin}/1.0`
   switch (kind) {
     case "ApplicationKey":
@@ -339,7 +344,10 @@ describe("Secrets", () => {
   it.live("the spans of ConsumerKey.request do not hold the new consumer key", () =>
     withClient("ApplicationKey", (_, { captured, secrets, seen }) =>
       Effect.gen(function*() {
-        const pending = yield* ConsumerKey.make().pipe(ConsumerKey.addRules(ConsumerKey.API_READ_ONLY, "/me"), ConsumerKey.request)
+        const pending = yield* ConsumerKey.make().pipe(
+          ConsumerKey.addRules(ConsumerKey.API_READ_ONLY, "/me"),
+          ConsumerKey.request
+        )
         assert.strictEqual(pending.state, "pendingValidation")
         assert.include(captured.spans.map((s) => s.name), "ConsumerKey.request")
         assert.include(captured.spans.map((s) => s.name), "OvhClient.post")

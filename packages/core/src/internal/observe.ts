@@ -134,7 +134,7 @@ export const call = <A extends Answer.Reply>(
             Effect.annotateCurrentSpan({ ...replyAttributes(sealed.reply), "ovh.attempts": attempts() }),
             sealed
           ),
-      onFailure: (error) =>
+        onFailure: (error) =>
           Effect.andThen(
             Effect.annotateCurrentSpan({ ...errorAttributes(error), "ovh.attempts": attempts() }),
             Effect.fail(error)

@@ -53,7 +53,8 @@ const SHORTEST = 4
 
 // `X-Ovh-Consumer: v`, `"x-ovh-signature": "v"`, `'Authorization': 'Bearer v'`, `authorization=v`: the value
 // up to the end of its line, quote, markup or list separator (a value already `<redacted>` is left as it is)
-const HEADER_ECHO = /(x-ovh-consumer|x-ovh-signature|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)[^\s"'<&,;}\]][^\r\n"'<&,;}\]]*/gi
+const HEADER_ECHO =
+  /(x-ovh-consumer|x-ovh-signature|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)[^\s"'<&,;}\]][^\r\n"'<&,;}\]]*/gi
 // a signature, whole or cut
 const SIGNATURE = /\$1\$[0-9a-f]+/gi
 // a credential has a digit or a base64 sign, so that "Basic authentication" stays as written
