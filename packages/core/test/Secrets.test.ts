@@ -11,6 +11,8 @@ import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Logger, References, Tracer } from "effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import { inspect } from "node:util"
@@ -181,8 +183,8 @@ const capture = () => {
       Effect.provideService(References.MinimumLogLevel, "Debug")
     )
   /** The spans as a tracer sees them: name, attributes, events, exit. */
-  const outputs = () => [
-    ...spans.flatMap((s) => {
+  const outputs = (only: (span: Tracer.NativeSpan) => boolean = () => true) => [
+    ...spans.filter(only).flatMap((s) => {
       const exit = s.status._tag === "Ended" ? s.status.exit : undefined
       return [
         inspect({ name: s.name, attributes: s.attributes, events: s.events, exit }, { depth: Infinity }),
@@ -224,10 +226,34 @@ const assertNoRun = (outputs: ReadonlyArray<string>, secrets: ReadonlyArray<stri
   for (const secret of secrets) {
     for (let i = 0; i + 8 <= secret.length; i++) {
       const run = secret.slice(i, i + 8)
-      if (text.includes(run)) assert.fail(`a run of a secret (${run}) appears in: ${text.slice(0, 4000)}`)
+      const at = text.indexOf(run)
+      if (at >= 0) assert.fail(`a run of a secret (${run}) appears in: ${text.slice(Math.max(0, at - 1500), at + 200)}`)
     }
   }
 }
+
+/**
+ * The fetch client, except for `/case/transport`: a transport failure whose message quotes the request's
+ * headers, as some agents and proxies put them in their errors.
+ */
+const failingTransport = (seen: Seen) =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, (http) =>
+      HttpClient.make((request) => {
+        if (!request.url.endsWith("/case/transport")) return http.execute(request)
+        const headers = request.headers as Readonly<Record<string, string>>
+        for (const name of ["x-ovh-consumer", "x-ovh-signature", "authorization"]) {
+          if (headers[name] !== undefined) seen.credentials.push(headers[name].replace(/^(Bearer|Basic) /, ""))
+        }
+        const quoted = Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join("\n")
+        return Effect.fail(
+          new HttpClientError.HttpClientError({
+            reason: new HttpClientError.TransportError({ request, cause: new Error(`proxy refused:\n${quoted}`) })
+          })
+        )
+      }))
+  ).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** A client of `kind` against the echoing server, run with `use`. */
 const withClient = <A, E>(
@@ -247,7 +273,7 @@ const withClient = <A, E>(
       Layer.provide(OvhConfig.OvhConfig.layerSources([
         OvhConfig.fromOptions(optionsOf(kind, secrets, origin, tokenPath))
       ])),
-      Layer.provide(FetchHttpClient.layer)
+      Layer.provide(failingTransport(seen))
     )
     return yield* Effect.flatMap(OvhClient.OvhClient, (client) => use(client, { secrets, seen, captured })).pipe(
       captured.observed,
@@ -300,6 +326,25 @@ describe("Secrets", () => {
             assertNoRun([...errorOutputs(error, exit.cause), ...captured.outputs()], forbidden(secrets, seen))
           })))
     }
+  }
+
+  for (const kind of KINDS) {
+    it.live(`a NetworkError quoting the request headers holds no secret (${kind})`, () =>
+      withClient(kind, (client, { captured, secrets, seen }) =>
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(client.get("/case/transport", undefined, { retry: false }))
+          assert.isTrue(Exit.isFailure(exit))
+          if (!Exit.isFailure(exit)) return
+          const error = Cause.squash(exit.cause) as { _tag: string; detail: string }
+          assert.strictEqual(error._tag, "NetworkError")
+          assert.isNotEmpty(seen.credentials)
+          assert.include(error.detail, "proxy refused")
+          assert.include(error.detail, "<redacted>")
+          // the HttpClient's own span ends with the transport error as the HttpClient made it, below the client
+          const ours = (span: Tracer.NativeSpan) => span.name.startsWith("OvhClient.")
+          assert.isTrue(captured.spans.some(ours))
+          assertNoRun([...errorOutputs(error, exit.cause), ...captured.outputs(ours)], forbidden(secrets, seen))
+        })))
   }
 
   for (const path of ["/auth/oauth2/refuse", "/auth/oauth2/refuse-html"]) {
