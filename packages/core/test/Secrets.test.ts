@@ -121,6 +121,10 @@ const startServer = (secrets: Secrets, seen: Seen) =>
           res.writeHead(200, { "content-type": "text/plain" })
           // the first credential straddles the point where the client cuts its excerpt (120 characters)
           return res.end(`${"x".repeat(100)} ${values.join(" ")}\n${dump}`)
+        case "/1.0/case/deep":
+          // an error body nested deeper than a stack goes
+          res.writeHead(400, { "content-type": "application/json" })
+          return res.end(`{"message":"too deep","details":{"a":${"[".repeat(200_000)}${"]".repeat(200_000)}}}`)
         case "/1.0/case/raw":
           return json(200, { ok: true })
       }
@@ -346,6 +350,14 @@ describe("Secrets", () => {
           assertNoRun([...errorOutputs(error, exit.cause), ...captured.outputs(ours)], forbidden(secrets, seen))
         })))
   }
+
+  it.live("an error body nested deeper than a stack goes is a BadParameters, not a defect", () =>
+    withClient("ApplicationKey", (client) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(client.get("/case/deep", undefined, { retry: false }))
+        assert.strictEqual(error._tag, "BadParameters")
+        assert.strictEqual(error.message, "too deep")
+      })))
 
   for (const path of ["/auth/oauth2/refuse", "/auth/oauth2/refuse-html"]) {
     it.live(`OAuth2Failure echoing the token request's Basic header holds no secret (${path})`, () =>

@@ -44,6 +44,9 @@ export const base64 = (text: string): string => {
   return btoa(binary)
 }
 
+// how deep `value` looks into a JSON value
+const MAX_DEPTH = 64
+
 /** The length of the shortest run of a secret that is scrubbed. */
 export const RUN = 8
 
@@ -155,12 +158,15 @@ export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
     return out === s ? s : out
   }
 
-  const value = (u: unknown): unknown => {
+  const value = (u: unknown, depth = 0): unknown => {
     if (typeof u === "string") return text(u)
+    if (u === null || typeof u !== "object") return u
+    // a hostile answer may nest deeper than a stack goes: what lies that deep is not looked into, but dropped
+    if (depth > MAX_DEPTH) return REDACTED
     if (Array.isArray(u)) {
       let changed = false
       const out = u.map((item) => {
-        const scrubbed = value(item)
+        const scrubbed = value(item, depth + 1)
         if (scrubbed !== item) changed = true
         return scrubbed
       })
@@ -178,7 +184,7 @@ export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
         continue
       }
       const item = (u as Record<string, unknown>)[key]
-      const scrubbed = value(item)
+      const scrubbed = value(item, depth + 1)
       if (scrubbed !== item) changed = true
       out[key] = scrubbed
     }
@@ -217,5 +223,8 @@ export const make = (secrets: ReadonlyArray<string> = []): Scrubber => {
 /** The scrubber of a client of `auth`. */
 export const forAuth = (auth: OvhConfig.Auth): Scrubber => make(secretsOf(auth))
 
-/** A scrubber knowing no secret: credential headers, signatures, `Bearer`/`Basic` credentials, URL passwords. */
-export const shapes: Scrubber = make()
+/**
+ * A scrubber knowing no secret and learning none: credential headers, signatures, `Bearer`/`Basic`
+ * credentials, URL passwords (for `/auth/time` and the token request, which carry no secret of their own).
+ */
+export const shapes: Scrubber = { ...make(), learn: () => {} }
