@@ -6,15 +6,16 @@
  *
  * - an echoed credential header (`X-Ovh-Consumer`, `X-Ovh-Signature`, `Authorization`,
  *   `Proxy-Authorization`) loses its value in text and its key in a JSON object;
- * - an application-key signature (`$1$` and 40 hex digits), a `Bearer` or `Basic` credential and the
- *   password of a URL (`https://user:password@host`) are replaced;
+ * - an application-key signature (`$1$` and hex digits, whole or cut), a `Bearer` or `Basic`
+ *   credential and the password of a URL (`https://user:password@host`) are replaced;
  * - every run of 8 characters of a known secret, in any of the forms it is sent in (as is,
  *   form-encoded, the `Basic` base64 of an OAuth2 client's id and secret), is replaced, so that an
  *   excerpt cut in the middle of a secret does not keep the rest of it.
  *
- * A replaced part reads `<redacted>`. It runs only on failures (an answer that becomes an error, an
- * error leaving an attempt) and never on a successful answer's body: a span's exit holds a sealed
- * reply instead (`internal/observe`).
+ * A replaced part reads `<redacted>`. It runs only on failures: where a failing answer, a transport
+ * failure or an OAuth2 token failure becomes an error, and on the error that ends an attempt's span.
+ * A successful answer's body is never scrubbed: a span's exit holds a sealed reply instead
+ * (`internal/observe`), and a signed request's headers print redacted (`internal/encode`).
  */
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
