@@ -33,7 +33,9 @@ export default tseslint.config(
           "arrowFunction.useParentheses": "force"
         }
       }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }]
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // `pipe() { return pipeArguments(this, arguments) }` is how Effect's own data types are pipeable
+      "prefer-rest-params": "off"
     }
   },
   {

@@ -12,12 +12,12 @@ import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
-import type * as OvhConfig from "./OvhConfig.ts"
-import * as OvhError from "./OvhError.ts"
 import { userAgent } from "./internal/encode.ts"
 import * as Prelude from "./internal/prelude.ts"
 import * as Scrub from "./internal/scrub.ts"
 import * as Send from "./internal/send.ts"
+import type * as OvhConfig from "./OvhConfig.ts"
+import * as OvhError from "./OvhError.ts"
 
 /** An access token and the time it stops being accepted. */
 export interface Token {
@@ -84,7 +84,9 @@ export const fetchToken = Effect.fnUntraced(function*(
   let body: Record<string, unknown> | undefined
   try {
     const parsed: unknown = JSON.parse(text)
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      body = parsed as Record<string, unknown>
+    }
   } catch {
     body = undefined
   }
@@ -137,15 +139,18 @@ export const makeTokenCache = (
   }
   let current: Token | undefined
   const prelude = Prelude.make(
-    Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
-      Effect.flatMap(fetch, (token) =>
-        Effect.map(Clock.currentTimeMillis, (now): Kept => {
-          current = token
-          // a lifetime shorter than twice the margin would make every call fetch: renew at half-life then
-          const lifetime = token.expiresAt - startedAt
-          const refreshAt = token.expiresAt - Math.min(margin, lifetime / 2)
-          return { token, ttl: Math.max(0, refreshAt - now) }
-        }))),
+    Effect.flatMap(
+      Clock.currentTimeMillis,
+      (startedAt) =>
+        Effect.flatMap(fetch, (token) =>
+          Effect.map(Clock.currentTimeMillis, (now): Kept => {
+            current = token
+            // a lifetime shorter than twice the margin would make every call fetch: renew at half-life then
+            const lifetime = token.expiresAt - startedAt
+            const refreshAt = token.expiresAt - Math.min(margin, lifetime / 2)
+            return { token, ttl: Math.max(0, refreshAt - now) }
+          }))
+    ),
     { timeToLive: (kept) => kept.ttl === Infinity ? Duration.infinity : Duration.millis(kept.ttl) }
   )
   const get = Effect.map(prelude.get, (kept) => kept.token)

@@ -26,11 +26,6 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
 import * as Scope from "effect/Scope"
-import * as OvhConfig from "./OvhConfig.ts"
-import * as OvhError from "./OvhError.ts"
-import * as RateLimiter from "./RateLimiter.ts"
-import * as RetryPolicy from "./RetryPolicy.ts"
-import * as TimeDelta from "./TimeDelta.ts"
 import * as Answer from "./internal/answer.ts"
 import * as Authenticator from "./internal/authenticator.ts"
 import * as ClockResync from "./internal/clockResync.ts"
@@ -41,6 +36,11 @@ import * as Scrub from "./internal/scrub.ts"
 import * as Send from "./internal/send.ts"
 import { settle } from "./internal/settled.ts"
 import * as SignApplicationKey from "./internal/signApplicationKey.ts"
+import * as OvhConfig from "./OvhConfig.ts"
+import * as OvhError from "./OvhError.ts"
+import * as RateLimiter from "./RateLimiter.ts"
+import * as RetryPolicy from "./RetryPolicy.ts"
+import * as TimeDelta from "./TimeDelta.ts"
 
 /** Encoding (documented where defined): parameter names, query strings, bodies, templates, signed URLs. */
 export { canonicalName, encodeBody, encodeQuery, request, urlOf } from "./internal/encode.ts"
@@ -75,22 +75,40 @@ export interface Service {
    * `GET path?params`. The path may be a template: `get("/me/bill/{billId}", { billId })` puts `billId`
    * in the path and the other parameters in the query (see {@link request}).
    */
-  readonly get: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
+  readonly get: <A = unknown>(
+    path: string,
+    params?: Query,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
   /** `DELETE path?params`, with path templates as `get`. */
-  readonly delete: <A = unknown>(path: string, params?: Query, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
+  readonly delete: <A = unknown>(
+    path: string,
+    params?: Query,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
   /**
    * `POST path` with `params` as a JSON body (none when `params` is absent), with path templates as `get`:
    * `post("/email/domain/{domain}/redirection", { domain, from, to, localCopy })`.
    */
-  readonly post: <A = unknown>(path: string, params?: Params, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
+  readonly post: <A = unknown>(
+    path: string,
+    params?: Params,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
   /** `PUT path` with `params` as a JSON body (none when `params` is absent), with path templates as `post`. */
-  readonly put: <A = unknown>(path: string, params?: Params, options?: CallOptions) => Effect.Effect<A, OvhError.OvhError>
+  readonly put: <A = unknown>(
+    path: string,
+    params?: Params,
+    options?: CallOptions
+  ) => Effect.Effect<A, OvhError.OvhError>
   /**
    * The same client (HTTP client, learned time delta) signing with another consumer key of the same
    * application, e.g. one just requested with `ConsumerKey.request`. Fails when the client does not
    * authenticate with an application key.
    */
-  readonly withConsumerKey: (consumerKey: string | Redacted.Redacted<string>) => Effect.Effect<Service, OvhError.InvalidKey>
+  readonly withConsumerKey: (
+    consumerKey: string | Redacted.Redacted<string>
+  ) => Effect.Effect<Service, OvhError.InvalidKey>
 }
 
 /** Options of a client's layer: its resilience defaults. */
@@ -120,7 +138,11 @@ export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ov
   /** Like `layer`, with resilience options (retry policy, retry budget, timeout). */
   static readonly layerWith = (
     options: Options
-  ): Layer.Layer<OvhClient | TimeDelta.TimeDelta, OvhConfig.OvhConfigError, OvhConfig.OvhConfig | HttpClient.HttpClient> =>
+  ): Layer.Layer<
+    OvhClient | TimeDelta.TimeDelta,
+    OvhConfig.OvhConfigError,
+    OvhConfig.OvhConfig | HttpClient.HttpClient
+  > =>
     Layer.effect(
       OvhClient,
       options.timeout === undefined || Encode.timeoutOf(options.timeout) !== undefined
@@ -135,8 +157,11 @@ export class OvhClient extends Context.Service<OvhClient, Service>()("@effect-ov
     ).pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
 
   /** The client, learning the server time itself. Needs an `HttpClient` and `OvhConfig`. */
-  static readonly layer: Layer.Layer<OvhClient | TimeDelta.TimeDelta, never, OvhConfig.OvhConfig | HttpClient.HttpClient> =
-    OvhClient.layerWithoutTimeDelta.pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
+  static readonly layer: Layer.Layer<
+    OvhClient | TimeDelta.TimeDelta,
+    never,
+    OvhConfig.OvhConfig | HttpClient.HttpClient
+  > = OvhClient.layerWithoutTimeDelta.pipe(Layer.provideMerge(TimeDelta.TimeDelta.layer))
 }
 
 /** What a client made by `withConsumerKey` shares with its parent. */
@@ -241,8 +266,7 @@ const makeWith = (
       return yield* attempt(wire, target, request, newState(), Effect.succeed)
     })
 
-    const shortcut = (method: Method) =>
-    <A>(path: string, params?: Params, options?: CallOptions) => {
+    const shortcut = (method: Method) => <A>(path: string, params?: Params, options?: CallOptions) => {
       const made = Encode.request(method, path, params, options)
       return made instanceof OvhError.BadParameters ? Effect.fail(made) : call<A>(made)
     }

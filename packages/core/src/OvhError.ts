@@ -156,7 +156,9 @@ export class RetryBudgetExhausted extends Schema.TaggedError<RetryBudgetExhauste
   override get message() {
     return `${this.method} ${this.path}: not retried, the client's retry budget is empty (too many failing calls) ` +
       `after ${this.attempts} attempt${this.attempts === 1 ? "" : "s"}; last failure: ${this.lastFailure._tag}` +
-      `${"status" in this.lastFailure && this.lastFailure.status > 0 ? ` (${this.lastFailure.status})` : ""}: ${this.lastFailure.message}`
+      `${
+        "status" in this.lastFailure && this.lastFailure.status > 0 ? ` (${this.lastFailure.status})` : ""
+      }: ${this.lastFailure.message}`
   }
 }
 

@@ -74,7 +74,10 @@ describe("Hardening", () => {
     ))
 
   it.effect("a header value with CR/LF is refused before sending, never retried", () =>
-    refusedUnsent((client) => client.get("/me", undefined, { headers: { "x-ovh-nic": "a\r\nx-injected: 1" } }), "header"))
+    refusedUnsent(
+      (client) => client.get("/me", undefined, { headers: { "x-ovh-nic": "a\r\nx-injected: 1" } }),
+      "header"
+    ))
 
   it.effect("a header name with a space is refused before sending", () =>
     refusedUnsent((client) => client.get("/me", undefined, { headers: { "bad name": "v" } }), "header"))

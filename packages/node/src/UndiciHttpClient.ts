@@ -127,7 +127,6 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     })
   }
   pipe() {
-    // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as Effect's own classes pass it
     return pipeArguments(this, arguments)
   }
 }

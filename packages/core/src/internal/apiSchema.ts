@@ -40,8 +40,22 @@ const PRIMITIVES: Record<string, Schema.Top> = {
   void: Schema.Unknown
 }
 const STRINGS = new Set([
-  "string", "text", "password", "time", "duration", "ip", "ipBlock", "ipv4", "ipv6", "ipv4Block", "ipv6Block",
-  "ipInterface", "macAddress", "phoneNumber", "internationalPhoneNumber", "uuid"
+  "string",
+  "text",
+  "password",
+  "time",
+  "duration",
+  "ip",
+  "ipBlock",
+  "ipv4",
+  "ipv6",
+  "ipv4Block",
+  "ipv6Block",
+  "ipInterface",
+  "macAddress",
+  "phoneNumber",
+  "internationalPhoneNumber",
+  "uuid"
 ])
 
 /** The schema set of one API version. */

@@ -66,11 +66,62 @@ export const userAgent = `effect-ovh/${version}`
 
 // Python keywords (python-ovh's rule) and JavaScript reserved words: `_from` is sent as `from`.
 const RESERVED = new Set([
-  "and", "as", "assert", "async", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "def",
-  "default", "del", "delete", "do", "elif", "else", "enum", "except", "export", "extends", "false", "finally", "for",
-  "from", "function", "global", "if", "import", "in", "instanceof", "is", "lambda", "let", "new", "nonlocal", "not",
-  "null", "or", "pass", "raise", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
-  "while", "with", "yield"
+  "and",
+  "as",
+  "assert",
+  "async",
+  "await",
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "def",
+  "default",
+  "del",
+  "delete",
+  "do",
+  "elif",
+  "else",
+  "enum",
+  "except",
+  "export",
+  "extends",
+  "false",
+  "finally",
+  "for",
+  "from",
+  "function",
+  "global",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "is",
+  "lambda",
+  "let",
+  "new",
+  "nonlocal",
+  "not",
+  "null",
+  "or",
+  "pass",
+  "raise",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "true",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield"
 ])
 
 /** A parameter name as sent: a leading `_` is stripped when the rest is a reserved word (`_from` → `from`). */
@@ -170,7 +221,8 @@ export const request = (
         const value = left[name]
         delete left[name]
         if (value === undefined || value === null) {
-          refused ??= `the path parameter ${name} of ${path} is missing: pass it in the parameters, e.g. { ${name}: ... }`
+          refused ??=
+            `the path parameter ${name} of ${path} is missing: pass it in the parameters, e.g. { ${name}: ... }`
           return ""
         }
         const text = String(value)
@@ -228,7 +280,7 @@ export const toWire = (
   request: Request
 ): HttpClientRequest.HttpClientRequest | OvhError.BadParameters => {
   const method = request.method.toUpperCase()
-  let url = ""
+  let url: string
   let body: string | undefined
   let what = "query"
   try {
@@ -240,7 +292,11 @@ export const toWire = (
   }
   if (!TOKEN.test(method)) return badParameters(method, request.path, `${JSON.stringify(method)} is not an HTTP method`)
   if (request.timeout !== undefined && timeoutOf(request.timeout) === undefined) {
-    return badParameters(method, request.path, `the timeout ${String(request.timeout)} is not a duration of zero or more`)
+    return badParameters(
+      method,
+      request.path,
+      `the timeout ${String(request.timeout)} is not a duration of zero or more`
+    )
   }
   const headers: Record<string, string> = {}
   if (request.headers !== undefined) {

@@ -37,7 +37,8 @@ export const make = <A, E extends OvhError.OvhError>(
   })
   const [get, invalidate] = Effect.runSync(Effect.cachedInvalidateWithTTL(
     Effect.mapError(retried, settle),
-    (exit: Exit.Exit<A, E>) => Exit.isSuccess(exit) ? (ttl === undefined ? Duration.infinity : ttl(exit.value)) : Duration.zero
+    (exit: Exit.Exit<A, E>) =>
+      Exit.isSuccess(exit) ? (ttl === undefined ? Duration.infinity : ttl(exit.value)) : Duration.zero
   ))
   return { get, invalidate }
 }

@@ -27,7 +27,9 @@ export interface Target {
 /** What failed, from an `HttpClientError`, without the request (its headers hold credentials). */
 export const detailOf = (error: HttpClientError.HttpClientError): string => {
   const reason = error.reason
-  const cause = reason.cause as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined
+  const cause = reason.cause as
+    | { message?: string; code?: string; cause?: { code?: string; message?: string } }
+    | undefined
   const code = cause?.cause?.code ?? cause?.code
   const text = cause?.cause?.message ?? cause?.message ?? reason.description ?? reason._tag
   return [code, text].filter(Boolean).join(": ") || "transport failure"

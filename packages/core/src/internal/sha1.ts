@@ -9,7 +9,8 @@ const encoder = new TextEncoder()
 const W = new Int32Array(80)
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
 
-const hex32 = (n: number): string => HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!
+const hex32 = (n: number): string =>
+  HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!
 
 // message + 0x80 + zero padding + 64-bit big-endian bit length, rounded up to 64-byte blocks
 const paddedLength = (length: number): number => (((length + 8) >>> 6) + 1) * 64
