@@ -79,6 +79,9 @@ describe("Hardening", () => {
       "header"
     ))
 
+  it.effect("a malformed method is refused before sending", () =>
+    refusedUnsent((client) => client.call({ method: "GE T" as never, path: "/me" }), "method"))
+
   it.effect("a header name with a space is refused before sending", () =>
     refusedUnsent((client) => client.get("/me", undefined, { headers: { "bad name": "v" } }), "header"))
 
