@@ -3,21 +3,13 @@ import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted } from "effect"
+import { Effect, Fiber, Redacted } from "effect"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
-
-const SERVER_TIME = 1_700_000_000
+import { clientLayer } from "./utils/clientLayer.ts"
 
 const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConfig.Options = () => ({})) =>
-  Layer.unwrap(Effect.gen(function*() {
-    const fake = yield* FakeOvhApi.FakeOvhApi
-    return OvhClient.OvhClient.layer.pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([
-        OvhConfig.fromOptions({ ...FakeOvhApi.clientOptions(fake), ...override(fake) })
-      ]))
-    )
-  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+  clientLayer({ settings: override })
 
 const timeCalls = (calls: ReadonlyArray<FakeOvhApi.Call>) => calls.filter((c) => c.path === "/auth/time").length
 

@@ -9,19 +9,14 @@ import { Duration, Effect, Fiber, Layer, Option, Redacted, Schedule } from "effe
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
-
-const SERVER_TIME = 1_700_000_000
+import { clientLayer } from "./utils/clientLayer.ts"
 
 /** A client with the fake's application key and full-access consumer key, unless `override` says otherwise. */
 const layerWith = (override: (fake: FakeOvhApi.FakeOvhApi["Service"]) => OvhConfig.Options = () => ({})) =>
-  Layer.unwrap(Effect.gen(function*() {
-    const fake = yield* FakeOvhApi.FakeOvhApi
-    yield* fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
-    const options: OvhConfig.Options = { ...FakeOvhApi.clientOptions(fake), ...override(fake) }
-    return OvhClient.OvhClient.layer.pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(options)]))
-    )
-  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+  clientLayer({
+    settings: override,
+    prepare: (fake) => fake.seed("/me", { firstname: "Ada", name: "Lovelace", nichandle: "al1-ovh" })
+  })
 
 const TestLayer = layerWith()
 

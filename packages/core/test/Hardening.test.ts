@@ -1,20 +1,12 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
-import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import type * as OvhError from "@effect-ovh/core/OvhError"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import { clientLayer } from "./utils/clientLayer.ts"
 
-const SERVER_TIME = 1_700_000_000
-
-const layerWith = (options: OvhClient.Options = {}) =>
-  Layer.unwrap(Effect.gen(function*() {
-    const fake = yield* FakeOvhApi.FakeOvhApi
-    return OvhClient.OvhClient.layerWith(options).pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))]))
-    )
-  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+const layerWith = (options: OvhClient.Options = {}) => clientLayer({ client: options })
 
 /** `call` fails with BadParameters naming `mention`, and the fake received nothing. */
 const refusedUnsent = (

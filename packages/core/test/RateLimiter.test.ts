@@ -1,22 +1,15 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
-import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as RateLimiter from "@effect-ovh/core/RateLimiter"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
+import { clientLayer } from "./utils/clientLayer.ts"
 
-const SERVER_TIME = 1_700_000_000
-
+// the client finds the limiter in the context it is built in
 const layerWith = (limits: RateLimiter.Options) =>
-  Layer.unwrap(Effect.gen(function*() {
-    const fake = yield* FakeOvhApi.FakeOvhApi
-    return OvhClient.OvhClient.layer.pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))])),
-      Layer.provide(RateLimiter.RateLimiter.layer(limits))
-    )
-  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+  clientLayer().pipe(Layer.provide(RateLimiter.RateLimiter.layer(limits)))
 
 describe("RateLimiter", () => {
   it.effect("queues calls beyond maxInFlight instead of failing them", () =>

@@ -1,23 +1,15 @@
 import * as OvhClient from "@effect-ovh/core/OvhClient"
-import * as OvhConfig from "@effect-ovh/core/OvhConfig"
 import * as OvhError from "@effect-ovh/core/OvhError"
 import * as RetryPolicy from "@effect-ovh/core/RetryPolicy"
 import * as TimeDelta from "@effect-ovh/core/TimeDelta"
 import * as FakeOvhApi from "@effect-ovh/testing/FakeOvhApi"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber, Layer, Random, Schedule } from "effect"
+import { Clock, Duration, Effect, Fiber, Random, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-
-const SERVER_TIME = 1_700_000_000
+import { clientLayer } from "./utils/clientLayer.ts"
 
 /** A client with `options` over a fresh in-memory fake. */
-const layerWith = (options: OvhClient.Options = {}) =>
-  Layer.unwrap(Effect.gen(function*() {
-    const fake = yield* FakeOvhApi.FakeOvhApi
-    return OvhClient.OvhClient.layerWith(options).pipe(
-      Layer.provide(OvhConfig.OvhConfig.layerSources([OvhConfig.fromOptions(FakeOvhApi.clientOptions(fake))]))
-    )
-  })).pipe(Layer.provideMerge(FakeOvhApi.FakeOvhApi.layer({ serverTime: SERVER_TIME })))
+const layerWith = (options: OvhClient.Options = {}) => clientLayer({ client: options })
 
 /** Jitter factor exactly 1: the waits are the policy's nominal ones. */
 const middleRandom = Effect.provideService(Random.Random, { nextDoubleUnsafe: () => 0.5, nextIntUnsafe: () => 0 })
