@@ -13,15 +13,12 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { Fake } from "./lib.ts"
-import { median, runWorker, spread, startFake } from "./lib.ts"
+import { median, numberOption, runWorker, spread, startFake } from "./lib.ts"
 import type { Contender, LoadResult } from "./worker.ts"
 
 const root = new URL("..", import.meta.url).pathname
 const argv = process.argv.slice(2)
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? Number(argv[i + 1]) : fallback
-}
+const option = (name: string, fallback: number) => numberOption(argv, name, fallback)
 const ROUNDS = option("--rounds", 5)
 const C1_CALLS = option("--c1-calls", 1500)
 const C64_CALLS = option("--c64-calls", 4000)

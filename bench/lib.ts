@@ -97,6 +97,12 @@ export const runWorker = <A>(task: Record<string, unknown>, env: Record<string, 
   })
 
 /** The median of `values` (NaN when empty). */
+/** The number after `name` in `argv` (`--rounds 5`), or `fallback` when the flag is absent. */
+export const numberOption = (argv: ReadonlyArray<string>, name: string, fallback: number): number => {
+  const i = argv.indexOf(name)
+  return i >= 0 ? Number(argv[i + 1]) : fallback
+}
+
 export const median = (values: ReadonlyArray<number>): number => {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)

@@ -25,7 +25,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { FakeInfo } from "./lib.ts"
-import { median, startFake } from "./lib.ts"
+import { median, numberOption, startFake } from "./lib.ts"
 
 type How = "sequential" | "fanout64" | "listMode" | "batch"
 
@@ -155,10 +155,7 @@ const envOf = (fake: { readonly info: FakeInfo }): Record<string, string> =>
   fake.info.caFile !== undefined ? { NODE_EXTRA_CA_CERTS: fake.info.caFile } : {}
 
 const drive = async (argv: ReadonlyArray<string>) => {
-  const option = (name: string, fallback: number) => {
-    const i = argv.indexOf(name)
-    return i >= 0 ? Number(argv[i + 1]) : fallback
-  }
+  const option = (name: string, fallback: number) => numberOption(argv, name, fallback)
   const rounds = option("--rounds", 3)
   const latencyMs = option("--latency", 25)
   const sizes = [1000, 10_000] as const

@@ -11,16 +11,13 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
 import type { Fake } from "./lib.ts"
-import { median, runWorker, spread, startFake } from "./lib.ts"
+import { median, numberOption, runWorker, spread, startFake } from "./lib.ts"
 import type { Contender, FetchAllResult, LoadResult } from "./worker.ts"
 
 const root = new URL("..", import.meta.url).pathname
 const argv = process.argv.slice(2)
 const flag = (name: string) => argv.includes(name)
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(name)
-  return i >= 0 ? Number(argv[i + 1]) : fallback
-}
+const option = (name: string, fallback: number) => numberOption(argv, name, fallback)
 const ROUNDS = option("--rounds", 3)
 const C1_CALLS = option("--c1-calls", 2000)
 const C64_CALLS = option("--c64-calls", 6000)
