@@ -7,24 +7,14 @@ import { Cause, Effect, Fiber, Layer, Logger, Redacted, References, Tracer } fro
 import * as HttpClient from "effect/http/HttpClient"
 import { TestClock } from "effect/testing"
 import { inspect } from "node:util"
+import { makeRecorder } from "./utils/recorder.ts"
 
 const SERVER_TIME = 1_700_000_000
 
 /** Everything the client let out: spans, log lines, and the signatures it put on the wire. */
 const capture = () => {
-  const spans: Array<Tracer.NativeSpan> = []
-  const lines: Array<string> = []
+  const { lines, logger, spans, tracer } = makeRecorder()
   const signatures: Array<string> = []
-  const tracer = Tracer.make({
-    span(options) {
-      const span = new Tracer.NativeSpan(options)
-      spans.push(span)
-      return span
-    }
-  })
-  const logger = Logger.map(Logger.formatJson, (line) => {
-    lines.push(line)
-  })
   const layer = Layer.unwrap(Effect.gen(function*() {
     const fake = yield* FakeOvhApi.FakeOvhApi
     const recording = Layer.effect(

@@ -16,6 +16,7 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import { inspect } from "node:util"
+import { makeRecorder } from "./utils/recorder.ts"
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -168,18 +169,7 @@ const optionsOf = (
 
 /** Everything the client lets out besides its errors: spans and Debug log lines. */
 const capture = () => {
-  const spans: Array<Tracer.NativeSpan> = []
-  const lines: Array<string> = []
-  const tracer = Tracer.make({
-    span(options) {
-      const span = new Tracer.NativeSpan(options)
-      spans.push(span)
-      return span
-    }
-  })
-  const logger = Logger.map(Logger.formatJson, (line) => {
-    lines.push(line)
-  })
+  const { lines, logger, spans, tracer } = makeRecorder()
   const observed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     effect.pipe(
       Effect.provideService(Tracer.Tracer, tracer),
